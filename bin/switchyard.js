@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Entry point. Builds the TypeScript first when dist/ is missing or older
+// than the sources, so `switchyard` works straight from a fresh clone.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const entry = join(root, 'dist', 'src', 'cli', 'main.js');
+
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+if (!existsSync(entry) || statSync(entry).mtimeMs < newest(join(root, 'src'))) {
+  const quiet = { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] };
+  if (!existsSync(join(root, 'node_modules', '.bin', 'tsc'))) execFileSync('npm', ['ci', '--no-audit', '--no-fund'], quiet);
+  execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], quiet);
+}
+
+const { main } = await import(entry);
+process.exitCode = await main(process.argv.slice(2));

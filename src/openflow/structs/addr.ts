@@ -1,0 +1,122 @@
+import type { Reader } from '../reader.js';
+import type { Writer } from '../writer.js';
+
+// Addresses travel as text: MACs lowercase with colons, IPv4 dotted, IPv6 in
+// RFC 5952 canonical form. Parsing is strict: a malformed address is an
+// encode error, never a silently different value.
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+export function readMac(r: Reader, what = 'mac'): string {
+  r.need(6, what);
+  const b = r.buf;
+  const p = r.pos;
+  r.pos = p + 6;
+  return `${HEX[b[p]!]}:${HEX[b[p + 1]!]}:${HEX[b[p + 2]!]}:${HEX[b[p + 3]!]}:${HEX[b[p + 4]!]}:${HEX[b[p + 5]!]}`;
+}
+
+const MAC_RE = /^([0-9a-fA-F]{2})[:-]([0-9a-fA-F]{2})[:-]([0-9a-fA-F]{2})[:-]([0-9a-fA-F]{2})[:-]([0-9a-fA-F]{2})[:-]([0-9a-fA-F]{2})$/;
+
+export function writeMac(w: Writer, mac: unknown): void {
+  const m = typeof mac === 'string' ? MAC_RE.exec(mac) : null;
+  if (!m) w.fail(`${JSON.stringify(mac)} is not a MAC address like aa:bb:cc:dd:ee:ff`);
+  for (let i = 1; i <= 6; i++) w.u8(parseInt(m[i]!, 16));
+}
+
+export function readIpv4(r: Reader, what = 'ipv4'): string {
+  r.need(4, what);
+  const b = r.buf;
+  const p = r.pos;
+  r.pos = p + 4;
+  return `${b[p]}.${b[p + 1]}.${b[p + 2]}.${b[p + 3]}`;
+}
+
+export function parseIpv4(s: unknown): number[] | undefined {
+  if (typeof s !== 'string') return undefined;
+  const parts = s.split('.');
+  if (parts.length !== 4) return undefined;
+  const out: number[] = [];
+  for (const part of parts) {
+    if (!/^(0|[1-9][0-9]{0,2})$/.test(part)) return undefined;
+    const n = Number(part);
+    if (n > 255) return undefined;
+    out.push(n);
+  }
+  return out;
+}
+
+export function writeIpv4(w: Writer, ip: unknown): void {
+  const parts = parseIpv4(ip);
+  if (!parts) w.fail(`${JSON.stringify(ip)} is not an IPv4 address like 10.0.0.1`);
+  for (const n of parts) w.u8(n);
+}
+
+export function formatIpv6(b: Uint8Array, p = 0): string {
+  const words: number[] = [];
+  for (let i = 0; i < 8; i++) words.push((b[p + 2 * i]! << 8) | b[p + 2 * i + 1]!);
+  // RFC 5952: compress the longest run (>= 2) of zero words, first one on ties.
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (words[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = words.map((x) => x.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+}
+
+export function readIpv6(r: Reader, what = 'ipv6'): string {
+  r.need(16, what);
+  const s = formatIpv6(r.buf, r.pos);
+  r.pos += 16;
+  return s;
+}
+
+export function parseIpv6(s: unknown): number[] | undefined {
+  if (typeof s !== 'string' || s.length > 45) return undefined;
+  let text = s;
+  // Embedded IPv4 (::ffff:1.2.3.4) becomes two hex groups.
+  const lastColon = text.lastIndexOf(':');
+  if (text.includes('.', lastColon)) {
+    const v4 = parseIpv4(text.slice(lastColon + 1));
+    if (!v4) return undefined;
+    text = `${text.slice(0, lastColon + 1)}${((v4[0]! << 8) | v4[1]!).toString(16)}:${((v4[2]! << 8) | v4[3]!).toString(16)}`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const parseHalf = (h: string): number[] | undefined => {
+    if (h === '') return [];
+    const out: number[] = [];
+    for (const g of h.split(':')) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = parseHalf(halves[0]!);
+  const rest = halves.length === 2 ? parseHalf(halves[1]!) : [];
+  if (!head || !rest) return undefined;
+  const words = [...head, ...rest];
+  if (halves.length === 1 ? words.length !== 8 : words.length > 7) return undefined;
+  const fill = 8 - words.length;
+  const full = halves.length === 2 ? [...head, ...Array<number>(fill).fill(0), ...rest] : words;
+  const bytes: number[] = [];
+  for (const x of full) bytes.push(x >> 8, x & 0xff);
+  return bytes;
+}
+
+export function writeIpv6(w: Writer, ip: unknown): void {
+  const bytes = parseIpv6(ip);
+  if (!bytes) w.fail(`${JSON.stringify(ip)} is not an IPv6 address like fe80::1`);
+  for (const n of bytes) w.u8(n);
+}
