@@ -14,7 +14,7 @@ export function encodeOne(line: string): { text: string; ok: boolean } {
   try {
     return { text: encodeMessage(messageFromJson(value)).toString('hex'), ok: true };
   } catch (e) {
-    if (e instanceof CodecError) return { text: `error: ${e.message}`, ok: false };
+    if (e instanceof CodecError) return { text: `error: ${e.msgType ? `${e.msgType}: ` : ''}${e.reason}`, ok: false };
     throw e;
   }
 }

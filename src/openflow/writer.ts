@@ -24,7 +24,8 @@ export class Writer {
     return this;
   }
 
-  private grow(n: number): void {
+  /** Make room for n more bytes (for callers that fill `buf` directly). */
+  grow(n: number): void {
     const need = this.pos + n;
     if (need <= this.buf.length) return;
     let size = this.buf.length * 2;
@@ -68,9 +69,16 @@ export class Writer {
    */
   u64(v: bigint | string | number): void {
     if (typeof v !== 'bigint') v = toBigInt(v, this);
-    if (v < 0n || v > 0xffffffffffffffffn) this.fail(`value ${String(v)} does not fit in 64 bits`);
     this.grow(8);
-    this.buf.writeBigUInt64BE(v, this.pos);
+    if (v === 0n) {
+      // Cookies and counters are mostly zero; BigInt writes are slow.
+      const b = this.buf;
+      const p = this.pos;
+      b[p] = b[p + 1] = b[p + 2] = b[p + 3] = b[p + 4] = b[p + 5] = b[p + 6] = b[p + 7] = 0;
+    } else {
+      if (v < 0n || v > 0xffffffffffffffffn) this.fail(`value ${String(v)} does not fit in 64 bits`);
+      this.buf.writeBigUInt64BE(v, this.pos);
+    }
     this.pos += 8;
   }
   /** Raw bytes; from JSON, a hex string. */
@@ -104,7 +112,8 @@ export class Writer {
     if (keep !== undefined && keep.length === n * 2) {
       this.buf.write(keep, this.pos, 'hex');
     } else {
-      this.buf.fill(0, this.pos, this.pos + n);
+      const b = this.buf;
+      for (let i = this.pos, end = this.pos + n; i < end; i++) b[i] = 0;
     }
     this.pos += n;
   }

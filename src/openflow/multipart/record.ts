@@ -25,6 +25,16 @@ export function decodeUntilEnd<T>(r: Reader, decode: (r: Reader) => T): T[] {
   return out;
 }
 
+/** For error messages: safe on anything (JSON.stringify throws on bigint). */
+export function show(v: unknown): string {
+  if (typeof v === 'bigint') return `${v}n`;
+  try {
+    return JSON.stringify(v) ?? typeof v;
+  } catch {
+    return typeof v;
+  }
+}
+
 export function needObject(w: Writer, v: unknown, what: string): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) w.fail(`${what} must be an object`);
 }
@@ -47,4 +57,9 @@ export function needBool(w: Writer, v: unknown, what: string): void {
 export function encodeEach<T>(w: Writer, list: readonly T[], what: string, encode: (w: Writer, item: T) => void): void {
   needObjects(w, list, what);
   for (const item of list) encode(w, item);
+}
+
+/** A fixed-size body must fill its message exactly: extra bytes mean a length we misread. */
+export function expectEnd(r: Reader, what: string): void {
+  if (r.pos !== r.end) r.fail('bad_length', `${what}: ${r.end - r.pos} unexpected trailing bytes`);
 }

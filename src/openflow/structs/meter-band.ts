@@ -1,7 +1,7 @@
 import { enumTable } from '../enums.js';
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
-import { decodeUntilEnd, encodeEach, peekLength } from '../multipart/record.js';
+import { decodeUntilEnd, encodeEach, peekLength, show } from '../multipart/record.js';
 
 /** ofp_meter_band_type. */
 export const MeterBandTypeNames = enumTable('meter band type', { drop: 1, dscp_remark: 2, experimenter: 0xffff });
@@ -62,7 +62,7 @@ export function encodeMeterBand(w: Writer, b: MeterBand): void {
   const start = w.pos;
   const code = b.type === 'unknown' ? b.code : MeterBandTypeNames.byName.get(b.type);
   if (code === undefined) {
-    w.fail(`unknown meter band type ${JSON.stringify(b.type)}; expected drop, dscp_remark, experimenter or unknown`);
+    w.fail(`unknown meter band type ${show(b.type)}; expected drop, dscp_remark, experimenter or unknown`);
   }
   w.u16(code);
   const at = w.reserve16();

@@ -1,0 +1,17 @@
+import type { Reader } from '../reader.js';
+import type { Writer } from '../writer.js';
+import { decodePort, encodePort, type Port } from '../structs/port.js';
+import { decodeUntilEnd, encodeEach } from './record.js';
+
+/** OFPMP_PORT_DESC reply body (ofp_port list, OF 1.3.5 §7.3.5.7); the request has no body. */
+export interface PortDescReply {
+  readonly type: 'port_desc';
+  readonly ports: readonly Port[];
+}
+
+export function decodePortDescReply(r: Reader): PortDescReply {
+  return { type: 'port_desc', ports: decodeUntilEnd(r, decodePort) };
+}
+export function encodePortDescReply(w: Writer, b: PortDescReply): void {
+  encodeEach(w, b.ports, 'ports', encodePort);
+}

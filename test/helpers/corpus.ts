@@ -1,0 +1,33 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as S from './samples.js';
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'ovs');
+
+export interface Fixture {
+  readonly file: string;
+  readonly comment: string;
+  readonly bytes: Buffer;
+}
+
+/** Records of test/fixtures/ovs/*.hex: a `# comment` line, then one line of hex. */
+export function ovsFixtures(): Fixture[] {
+  if (!existsSync(FIXTURES)) return [];
+  const out: Fixture[] = [];
+  for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.hex')).sort()) {
+    let comment = '';
+    for (const line of readFileSync(join(FIXTURES, file), 'utf8').split('\n')) {
+      const l = line.trim();
+      if (l.startsWith('#')) comment = l.slice(1).trim();
+      else if (l.length > 0) out.push({ file, comment, bytes: Buffer.from(l, 'hex') });
+    }
+  }
+  return out;
+}
+
+/** Every well-formed frame we have: hand-built samples and OVS captures. */
+export function allFrames(): Buffer[] {
+  const samples = Object.values(S).filter((v): v is Buffer => Buffer.isBuffer(v) && v.length >= 8 && v[0] === 4);
+  return [...samples, ...ovsFixtures().map((f) => f.bytes)];
+}
