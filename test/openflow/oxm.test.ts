@@ -229,6 +229,9 @@ t.test('bad encoder input raises a CodecError that says what to fix', async (t) 
   const bad: [unknown, RegExp][] = [
     [null, /must be an object/],
     [7, /must be an object/],
+    [1n, /must be an object.*got 1n/],
+    [{ field: 1n, value: 1 }, /unknown OXM field 1n/],
+    [{ field: 'eth_type' }, /eth_type value must be an integer/],
     [{ field: 'eth_dest', value: 'aa:bb:cc:dd:ee:ff' }, /unknown OXM field "eth_dest"/],
     [{ value: 1 }, /unknown OXM field/],
     [{ field: 'eth_dst', value: 'aa:bb:cc' }, /MAC address/],
@@ -245,6 +248,7 @@ t.test('bad encoder input raises a CodecError that says what to fix', async (t) 
     [{ field: 'in_port', value: 'nowhere' }, /unknown port/],
     [{ field: 'in_port', value: 1n }, /port number/],
     [{ field: 'metadata', value: 'ten' }, /64-bit/],
+    [{ field: 'metadata', value: [1n] }, /OXM metadata value must be a 64-bit integer/],
     [{ field: 'metadata', value: -1n }, /64 bits/],
     [{ field: 'metadata', value: {} }, /64-bit/],
     [{ field: 'ipv4_dst', value: '10.0.0.0', mask: 'ff' }, /IPv4/],

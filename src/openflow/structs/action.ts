@@ -2,7 +2,7 @@ import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
 import { readGroupId, readMaxLen, readPortNo, writeGroupId, writeMaxLen, writePortNo } from '../common.js';
 import type { GroupId, MaxLen, PortNo } from '../common.js';
-import { decodeOxm, describe, encodeOxm, inContext, type OxmField } from './oxm.js';
+import { decodeOxm, describe, encodeOxm, inContext, uint, type OxmField } from './oxm.js';
 
 /** ofp_action_header and friends, OF 1.3.5 §7.2.5. */
 export type Action =
@@ -214,7 +214,7 @@ export function encodeAction(w: Writer, a: Action): void {
       at = w.reserve16();
       if (typeof a.port !== 'number' && typeof a.port !== 'string') w.fail(`output port must be a number or a reserved port name, got ${describe(a.port)}`);
       writePortNo(w, a.port);
-      if (a.max_len !== 'no_buffer' && typeof a.max_len !== 'number') w.fail(`output max_len must be 0..65509 or "no_buffer", got ${describe(a.max_len)}`);
+      if (a.max_len !== 'no_buffer' && typeof a.max_len !== 'number') w.fail(`output max_len must be a byte count (at most 65509, OFPCML_MAX) or "no_buffer", got ${describe(a.max_len)}`);
       writeMaxLen(w, a.max_len);
       w.pad(6);
       break;
@@ -233,14 +233,14 @@ export function encodeAction(w: Writer, a: Action): void {
       // ofp_action_mpls_ttl, OF 1.3.5 §7.2.5: type(2) len(2) mpls_ttl(1) pad(3)
       w.u16(OFPAT_SET_MPLS_TTL);
       at = w.reserve16();
-      w.u8(a.mpls_ttl);
+      w.u8(uint(w, a.mpls_ttl, 0xff, 'set_mpls_ttl mpls_ttl'));
       w.pad(3);
       break;
     case 'set_nw_ttl':
       // ofp_action_nw_ttl, OF 1.3.5 §7.2.5: type(2) len(2) nw_ttl(1) pad(3)
       w.u16(OFPAT_SET_NW_TTL);
       at = w.reserve16();
-      w.u8(a.nw_ttl);
+      w.u8(uint(w, a.nw_ttl, 0xff, 'set_nw_ttl nw_ttl'));
       w.pad(3);
       break;
     case 'push_vlan':
@@ -250,14 +250,14 @@ export function encodeAction(w: Writer, a: Action): void {
       // ofp_action_push / ofp_action_pop_mpls, OF 1.3.5 §7.2.5: type(2) len(2) ethertype(2) pad(2)
       w.u16(ActionTypeCodes[a.type]);
       at = w.reserve16();
-      w.u16(a.ethertype);
+      w.u16(uint(w, a.ethertype, 0xffff, `${a.type} ethertype`));
       w.pad(2);
       break;
     case 'set_queue':
       // ofp_action_set_queue, OF 1.3.5 §7.2.5: type(2) len(2) queue_id(4)
       w.u16(OFPAT_SET_QUEUE);
       at = w.reserve16();
-      w.u32(a.queue_id);
+      w.u32(uint(w, a.queue_id, 0xffffffff, 'set_queue queue_id'));
       break;
     case 'group':
       // ofp_action_group, OF 1.3.5 §7.2.5: type(2) len(2) group_id(4)
@@ -277,7 +277,7 @@ export function encodeAction(w: Writer, a: Action): void {
       // ofp_action_experimenter_header, OF 1.3.5 §7.2.5: type(2) len(2) experimenter(4) data
       w.u16(OFPAT_EXPERIMENTER);
       at = w.reserve16();
-      w.u32(a.experimenter);
+      w.u32(uint(w, a.experimenter, 0xffffffff, 'experimenter id'));
       w.bytes(a.data);
       break;
     case 'unknown':

@@ -2,7 +2,7 @@ import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
 import { readMeterId, writeMeterId, type MeterId } from '../common.js';
 import { decodeActions, encodeActions, type Action } from './action.js';
-import { describe, inContext } from './oxm.js';
+import { describe, inContext, u64, uint } from './oxm.js';
 
 /** ofp_instruction and friends, OF 1.3.5 §7.2.4. */
 export type Instruction =
@@ -132,7 +132,7 @@ export function encodeInstruction(w: Writer, ins: Instruction): void {
       // ofp_instruction_goto_table, OF 1.3.5 §7.2.4: type(2) len(2) table_id(1) pad(3)
       w.u16(OFPIT_GOTO_TABLE);
       at = w.reserve16();
-      w.u8(ins.table_id);
+      w.u8(uint(w, ins.table_id, 0xff, 'goto_table table_id'));
       w.pad(3);
       break;
     case 'write_metadata':
@@ -140,8 +140,8 @@ export function encodeInstruction(w: Writer, ins: Instruction): void {
       w.u16(OFPIT_WRITE_METADATA);
       at = w.reserve16();
       w.pad(4);
-      w.u64(ins.metadata);
-      w.u64(ins.metadata_mask);
+      u64(w, ins.metadata, 'write_metadata metadata');
+      u64(w, ins.metadata_mask, 'write_metadata metadata_mask');
       break;
     case 'write_actions':
     case 'apply_actions':
@@ -170,7 +170,7 @@ export function encodeInstruction(w: Writer, ins: Instruction): void {
       // ofp_instruction_experimenter, OF 1.3.5 §7.2.4: type(2) len(2) experimenter(4) data
       w.u16(OFPIT_EXPERIMENTER);
       at = w.reserve16();
-      w.u32(ins.experimenter);
+      w.u32(uint(w, ins.experimenter, 0xffffffff, 'experimenter id'));
       w.bytes(ins.data);
       break;
     case 'unknown':

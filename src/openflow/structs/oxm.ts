@@ -49,8 +49,8 @@ export interface OxmRaw {
 export type OxmField = OxmBasic | OxmRaw;
 
 /** One OXM TLV (header + payload). */
-// ofp_oxm TLV, OF 1.3.5 §7.2.3.2: oxm_class(2) oxm_field(7 bits) oxm_hasmask(1 bit) oxm_length(1) payload(oxm_length)
 export function decodeOxm(r: Reader): OxmField {
+  // ofp_oxm TLV, OF 1.3.5 §7.2.3.2: oxm_class(2) oxm_field(7 bits) oxm_hasmask(1 bit) oxm_length(1) payload(oxm_length)
   const start = r.pos;
   r.need(4, 'oxm header');
   const b = r.buf;
@@ -103,20 +103,20 @@ function readValue(r: Reader, k: number): OxmValue {
 }
 
 export function encodeOxm(w: Writer, f: OxmField): void {
+  // ofp_oxm TLV, OF 1.3.5 §7.2.3.2: oxm_class(2) oxm_field(7 bits) oxm_hasmask(1 bit) oxm_length(1) payload
   if (f === null || typeof f !== 'object') {
-    w.fail(`an OXM field must be an object like {"field":"eth_type","value":2048}, got ${JSON.stringify(f)}`);
+    w.fail(`an OXM field must be an object like {"field":"eth_type","value":2048}, got ${describe(f)}`);
   }
   if ((f as OxmRaw).raw !== undefined) return encodeRaw(w, f as OxmRaw);
   const { field, value, mask } = f as OxmBasic;
   const info = typeof field === 'string' ? OXM_FIELD_BY_NAME.get(field) : undefined;
   if (info === undefined) {
-    w.fail(`unknown OXM field ${JSON.stringify(field)}; expected one of ${OXM_FIELD_NAMES.join(', ')} (or {oxm_class, oxm_field, hasmask, raw})`);
+    w.fail(`unknown OXM field ${describe(field)}; expected one of ${OXM_FIELD_NAMES.join(', ')} (or {oxm_class, oxm_field, hasmask, raw})`);
   }
   const masked = mask !== undefined && mask !== null;
   if (masked && !info.maskable) {
     w.fail(`OXM field ${info.name} cannot carry a mask in OpenFlow 1.3 (Table 12); remove "mask"`);
   }
-  // ofp_oxm TLV, OF 1.3.5 §7.2.3.2: oxm_class(2) oxm_field(7 bits) oxm_hasmask(1 bit) oxm_length(1) payload
   w.u16(OFPXMC_OPENFLOW_BASIC);
   w.u8((info.code << 1) | (masked ? 1 : 0));
   const at = w.reserve8();
@@ -132,8 +132,7 @@ function writeValue(w: Writer, info: OxmFieldInfo, v: unknown, what: string): vo
       if (typeof v !== 'number' && typeof v !== 'string') badValue(w, info, v, what);
       return writePortNo(w, v as PortNo);
     case K_U64:
-      if (typeof v !== 'bigint' && typeof v !== 'string' && typeof v !== 'number') badValue(w, info, v, what);
-      return w.u64(v);
+      return u64(w, v, `OXM ${info.name} ${what}`);
     case K_MAC:
       if (typeof v !== 'string') badValue(w, info, v, what);
       return writeMac(w, v);
@@ -160,8 +159,7 @@ function writeValue(w: Writer, info: OxmFieldInfo, v: unknown, what: string): vo
 
 const KIND_TEXT = [
   'a port number or one of in_port, table, normal, flood, all, controller, local, any',
-  '', '', '', '',
-  'a 64-bit integer (bigint, decimal or 0x-hex string)',
+  '', '', '', '', '',
   'a MAC address like "aa:bb:cc:dd:ee:ff"',
   'an IPv4 address like "10.0.0.1"',
   'an IPv6 address like "fe80::1"',
@@ -170,6 +168,22 @@ const KIND_TEXT = [
 function badValue(w: Writer, info: OxmFieldInfo, v: unknown, what: string): never {
   const range = KIND_TEXT[info.k] || `an integer 0..${2 ** (8 * info.length) - 1}`;
   return w.fail(`OXM ${info.name} ${what} must be ${range}, got ${describe(v)}`);
+}
+
+/** An encoder's plain integer field, checked here so the error names the field. */
+export function uint(w: Writer, v: unknown, max: number, what: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
+    w.fail(`${what} must be an integer 0..${max}, got ${describe(v)}`);
+  }
+  return v;
+}
+
+/** An encoder's 64-bit field: bigint, or from JSON a decimal/0x string or a safe integer. */
+export function u64(w: Writer, v: unknown, what: string): void {
+  if (typeof v !== 'bigint' && typeof v !== 'string' && typeof v !== 'number') {
+    w.fail(`${what} must be a 64-bit integer (bigint, decimal or 0x-hex string), got ${describe(v)}`);
+  }
+  w.u64(v);
 }
 
 /** Safe for anything a caller may hand us (JSON.stringify throws on bigint). */
@@ -182,8 +196,8 @@ export function describe(v: unknown): string {
   }
 }
 
-// ofp_oxm TLV kept whole, OF 1.3.5 §7.2.3.2: header(4) [experimenter(4)] payload(oxm_length)
 function encodeRaw(w: Writer, f: OxmRaw): void {
+  // ofp_oxm TLV kept whole, OF 1.3.5 §7.2.3.2: header(4) [experimenter(4)] payload(oxm_length - 4 | oxm_length)
   const start = w.pos;
   w.bytes(f.raw);
   const n = w.pos - start;
@@ -211,14 +225,15 @@ export interface OxmHeader {
   readonly length: number;
 }
 
-// OXM header, OF 1.3.5 §7.2.3.2: oxm_class(2) oxm_field(7 bits) oxm_hasmask(1 bit) oxm_length(1)
 export function decodeOxmHeader(r: Reader): OxmHeader {
+  // OXM header, OF 1.3.5 §7.2.3.2: oxm_class(2) oxm_field(7 bits) oxm_hasmask(1 bit) oxm_length(1)
   const oxm_class = r.u16('oxm_class');
   const fh = r.u8('oxm_field');
   return { oxm_class, oxm_field: fh >> 1, hasmask: (fh & 1) === 1, length: r.u8('oxm_length') };
 }
 
 export function encodeOxmHeader(w: Writer, h: OxmHeader): void {
+  // OXM header, OF 1.3.5 §7.2.3.2: oxm_class(2) oxm_field(7 bits) oxm_hasmask(1 bit) oxm_length(1)
   if (h === null || typeof h !== 'object') w.fail('an OXM header must be an object {oxm_class, oxm_field, hasmask, length}');
   if (!(Number.isInteger(h.oxm_field) && h.oxm_field >= 0 && h.oxm_field <= 0x7f)) {
     w.fail(`oxm_field ${describe(h.oxm_field)} must be an integer 0..127`);
