@@ -103,7 +103,8 @@ t.test('lengths are enforced', async (t) => {
     t.throws(() => dec(h), { name: 'CodecError' }, what);
   }
   t.throws(() => dec('0001 0000 01000000'), { name: 'CodecError', kind: 'bad_length' });
-  t.throws(() => dec('0001 0010 01000000 00000000'), { name: 'CodecError', kind: 'bad_length' });
+  t.throws(() => dec('0001 0010 01000000 00000000'), { name: 'CodecError', kind: 'bad_length', message: /goto_table instruction must be 8 bytes, not 16/ });
+  t.throws(() => dec('0004 0004'), { name: 'CodecError', kind: 'bad_length', message: /shorter than 8/ });
   t.throws(() => decodeInstructions(new Reader(hex('0005 0008 00000000')), 4), { name: 'CodecError', kind: 'truncated' });
   t.throws(() => decodeInstructions(new Reader(hex('00')), -2), { name: 'CodecError', kind: 'bad_length' });
 });

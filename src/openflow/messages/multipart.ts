@@ -105,6 +105,7 @@ export interface MultipartReply {
   readonly body: MultipartReplyBody;
 }
 
+// ofp_multipart_request body, OF 1.3.5 §7.3.5: layout chosen by the multipart type
 function decodeRequestBody(r: Reader, code: number): MultipartRequestBody {
   switch (code) {
     case 0: return { type: 'desc' };
@@ -126,6 +127,7 @@ function decodeRequestBody(r: Reader, code: number): MultipartRequestBody {
   }
 }
 
+// ofp_multipart_reply body, OF 1.3.5 §7.3.5: layout chosen by the multipart type
 function decodeReplyBody(r: Reader, code: number): MultipartReplyBody {
   switch (code) {
     case 0: return decodeDescReply(r);
@@ -161,6 +163,7 @@ function writeBodyType(w: Writer, body: MultipartRequestBody | MultipartReplyBod
   w.u16(code);
 }
 
+// ofp_multipart_request body, OF 1.3.5 §7.3.5: layout chosen by body.type
 function encodeRequestBody(w: Writer, b: MultipartRequestBody): void {
   switch (b.type) {
     case 'flow': return encodeFlowStatsRequest(w, b);
@@ -177,6 +180,7 @@ function encodeRequestBody(w: Writer, b: MultipartRequestBody): void {
   }
 }
 
+// ofp_multipart_reply body, OF 1.3.5 §7.3.5: layout chosen by body.type
 function encodeReplyBody(w: Writer, b: MultipartReplyBody): void {
   switch (b.type) {
     case 'desc': return encodeDescReply(w, b);

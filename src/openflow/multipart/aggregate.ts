@@ -15,9 +15,12 @@ export interface AggregateReply {
   readonly flow_count: number;
 }
 
+// ofp_aggregate_stats_request, OF 1.3.5 §7.3.5.3: same 32 bytes + match as ofp_flow_stats_request
 export function decodeAggregateRequest(r: Reader): AggregateRequest {
   return { type: 'aggregate', ...decodeFlowFilter(r) };
 }
+
+// ofp_aggregate_stats_request, OF 1.3.5 §7.3.5.3: same 32 bytes + match as ofp_flow_stats_request
 export function encodeAggregateRequest(w: Writer, b: AggregateRequest): void {
   encodeFlowFilter(w, b);
 }

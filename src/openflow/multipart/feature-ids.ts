@@ -92,15 +92,22 @@ function encodeTypedId(
 const instructionName = (code: number) => InstructionTypeNames.byValue.get(code) as InstructionIdType | undefined;
 const instructionCode = (name: string) => InstructionTypeNames.byName.get(name);
 
+// ofp_instruction as an id, OF 1.3.5 §7.3.5.5.2: type(2) len(2) [experimenter(4)] data
 export function decodeInstructionId(r: Reader): InstructionId {
   return decodeTypedId(r, instructionName, 'instruction id');
 }
+
+// ofp_instruction as an id, OF 1.3.5 §7.3.5.5.2: type(2) len(2) [experimenter(4)] data
 export function encodeInstructionId(w: Writer, id: InstructionId): void {
   encodeTypedId(w, id, instructionCode, 'instruction id');
 }
+
+// ofp_action_header as an id, OF 1.3.5 §7.3.5.5.2: type(2) len(2) [experimenter(4)] data
 export function decodeActionId(r: Reader): ActionId {
   return decodeTypedId(r, actionTypeName, 'action id');
 }
+
+// ofp_action_header as an id, OF 1.3.5 §7.3.5.5.2: type(2) len(2) [experimenter(4)] data
 export function encodeActionId(w: Writer, id: ActionId): void {
   encodeTypedId(w, id, actionTypeCode, 'action id');
 }

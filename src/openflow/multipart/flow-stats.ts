@@ -79,9 +79,12 @@ export function encodeFlowFilter(w: Writer, f: FlowFilter): void {
   encodeMatch(w, f.match);
 }
 
+// ofp_flow_stats_request, OF 1.3.5 §7.3.5.2: see decodeFlowFilter
 export function decodeFlowStatsRequest(r: Reader): FlowStatsRequest {
   return { type: 'flow', ...decodeFlowFilter(r) };
 }
+
+// ofp_flow_stats_request, OF 1.3.5 §7.3.5.2: see encodeFlowFilter
 export function encodeFlowStatsRequest(w: Writer, b: FlowStatsRequest): void {
   encodeFlowFilter(w, b);
 }
@@ -140,9 +143,12 @@ export function encodeFlowStats(w: Writer, f: FlowStats): void {
   w.patch16(at, start);
 }
 
+// OFPMP_FLOW reply body, OF 1.3.5 §7.3.5.2: ofp_flow_stats[] to the end of the message
 export function decodeFlowStatsReply(r: Reader): FlowStatsReply {
   return { type: 'flow', flows: decodeUntilEnd(r, decodeFlowStats) };
 }
+
+// OFPMP_FLOW reply body, OF 1.3.5 §7.3.5.2: ofp_flow_stats[]
 export function encodeFlowStatsReply(w: Writer, b: FlowStatsReply): void {
   encodeEach(w, b.flows, 'flows', encodeFlowStats);
 }

@@ -46,9 +46,12 @@ export function encodeGroupDesc(w: Writer, g: GroupDesc): void {
   w.patch16(at, start);
 }
 
+// OFPMP_GROUP_DESC reply body, OF 1.3.5 §7.3.5.10: ofp_group_desc[] to the end of the message
 export function decodeGroupDescReply(r: Reader): GroupDescReply {
   return { type: 'group_desc', groups: decodeUntilEnd(r, decodeGroupDesc) };
 }
+
+// OFPMP_GROUP_DESC reply body, OF 1.3.5 §7.3.5.10: ofp_group_desc[]
 export function encodeGroupDescReply(w: Writer, b: GroupDescReply): void {
   encodeEach(w, b.groups, 'groups', encodeGroupDesc);
 }

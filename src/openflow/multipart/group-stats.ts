@@ -97,9 +97,12 @@ export function encodeGroupStats(w: Writer, s: GroupStats): void {
   w.patch16(at, start);
 }
 
+// OFPMP_GROUP reply body, OF 1.3.5 §7.3.5.9: ofp_group_stats[] to the end of the message
 export function decodeGroupStatsReply(r: Reader): GroupStatsReply {
   return { type: 'group', stats: decodeUntilEnd(r, decodeGroupStats) };
 }
+
+// OFPMP_GROUP reply body, OF 1.3.5 §7.3.5.9: ofp_group_stats[]
 export function encodeGroupStatsReply(w: Writer, b: GroupStatsReply): void {
   encodeEach(w, b.stats, 'stats', encodeGroupStats);
 }

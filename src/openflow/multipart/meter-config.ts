@@ -4,7 +4,7 @@ import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
 import { MeterFlagBits } from '../messages/meter-mod.js';
 import { decodeMeterBands, encodeMeterBands, type MeterBand } from '../structs/meter-band.js';
-import { decodeMeterId8, encodeMeterId8 } from './meter-stats.js';
+import { decodeMeterMultipartRequest, encodeMeterMultipartRequest } from './meter-stats.js';
 import { decodeUntilEnd, encodeEach, needObject, peekLength } from './record.js';
 
 /** OFPMP_METER_CONFIG request body (ofp_meter_multipart_request, OF 1.3.5 §7.3.5.13). */
@@ -30,11 +30,14 @@ export interface MeterConfigReply {
 
 const FIXED_LEN = 8;
 
+// ofp_meter_multipart_request, OF 1.3.5 §7.3.5.13: meter_id(4) pad(4)
 export function decodeMeterConfigRequest(r: Reader): MeterConfigRequest {
-  return { type: 'meter_config', meter_id: decodeMeterId8(r) };
+  return { type: 'meter_config', meter_id: decodeMeterMultipartRequest(r) };
 }
+
+// ofp_meter_multipart_request, OF 1.3.5 §7.3.5.13: meter_id(4) pad(4)
 export function encodeMeterConfigRequest(w: Writer, b: MeterConfigRequest): void {
-  encodeMeterId8(w, b.meter_id);
+  encodeMeterMultipartRequest(w, b.meter_id);
 }
 
 // ofp_meter_config, OF 1.3.5 §7.3.5.13: length(2) flags(2) meter_id(4) bands(length-8)
@@ -59,9 +62,12 @@ export function encodeMeterConfig(w: Writer, c: MeterConfig): void {
   w.patch16(at, start);
 }
 
+// OFPMP_METER_CONFIG reply body, OF 1.3.5 §7.3.5.13: ofp_meter_config[] to the end of the message
 export function decodeMeterConfigReply(r: Reader): MeterConfigReply {
   return { type: 'meter_config', configs: decodeUntilEnd(r, decodeMeterConfig) };
 }
+
+// OFPMP_METER_CONFIG reply body, OF 1.3.5 §7.3.5.13: ofp_meter_config[]
 export function encodeMeterConfigReply(w: Writer, b: MeterConfigReply): void {
   encodeEach(w, b.configs, 'configs', encodeMeterConfig);
 }

@@ -37,23 +37,26 @@ export interface MeterStatsReply {
 const FIXED_LEN = 40;
 
 // ofp_meter_multipart_request, OF 1.3.5 §7.3.5.12: meter_id(4) pad(4)
-export function decodeMeterId8(r: Reader): MeterId {
+export function decodeMeterMultipartRequest(r: Reader): MeterId {
   const meter_id = readMeterId(r);
   r.pad(4);
   return meter_id;
 }
 
 // ofp_meter_multipart_request, OF 1.3.5 §7.3.5.12: meter_id(4) pad(4)
-export function encodeMeterId8(w: Writer, meter_id: MeterId): void {
+export function encodeMeterMultipartRequest(w: Writer, meter_id: MeterId): void {
   writeMeterId(w, meter_id);
   w.pad(4);
 }
 
+// ofp_meter_multipart_request, OF 1.3.5 §7.3.5.12: meter_id(4) pad(4)
 export function decodeMeterStatsRequest(r: Reader): MeterStatsRequest {
-  return { type: 'meter', meter_id: decodeMeterId8(r) };
+  return { type: 'meter', meter_id: decodeMeterMultipartRequest(r) };
 }
+
+// ofp_meter_multipart_request, OF 1.3.5 §7.3.5.12: meter_id(4) pad(4)
 export function encodeMeterStatsRequest(w: Writer, b: MeterStatsRequest): void {
-  encodeMeterId8(w, b.meter_id);
+  encodeMeterMultipartRequest(w, b.meter_id);
 }
 
 // ofp_meter_band_stats, OF 1.3.5 §7.3.5.12: packet_band_count(8) byte_band_count(8)
@@ -101,9 +104,12 @@ export function encodeMeterStats(w: Writer, s: MeterStats): void {
   w.patch16(at, start);
 }
 
+// OFPMP_METER reply body, OF 1.3.5 §7.3.5.12: ofp_meter_stats[] to the end of the message
 export function decodeMeterStatsReply(r: Reader): MeterStatsReply {
   return { type: 'meter', stats: decodeUntilEnd(r, decodeMeterStats) };
 }
+
+// OFPMP_METER reply body, OF 1.3.5 §7.3.5.12: ofp_meter_stats[]
 export function encodeMeterStatsReply(w: Writer, b: MeterStatsReply): void {
   encodeEach(w, b.stats, 'stats', encodeMeterStats);
 }

@@ -73,9 +73,12 @@ export function encodePortStats(w: Writer, s: PortStats): void {
   w.u32(s.duration_nsec);
 }
 
+// OFPMP_PORT_STATS reply body, OF 1.3.5 §7.3.5.6: ofp_port_stats[] (112 bytes each) to the end of the message
 export function decodePortStatsReply(r: Reader): PortStatsReply {
   return { type: 'port_stats', stats: decodeUntilEnd(r, decodePortStats) };
 }
+
+// OFPMP_PORT_STATS reply body, OF 1.3.5 §7.3.5.6: ofp_port_stats[] (112 bytes each)
 export function encodePortStatsReply(w: Writer, b: PortStatsReply): void {
   encodeEach(w, b.stats, 'stats', encodePortStats);
 }

@@ -8,9 +8,12 @@ import { decodeUntilEnd, encodeEach, show } from './record.js';
 export const QueueIdNames = enumTable('queue id', { all: 0xffffffff });
 export type QueueId = number | 'all';
 
+// ofp_queue_stats_request.queue_id, OF 1.3.5 §7.3.5.8: u32, OFPQ_ALL = 0xffffffff
 export function readQueueId(r: Reader): QueueId {
   return enumName(QueueIdNames, r.u32('queue_id')) as QueueId;
 }
+
+// ofp_queue_stats_request.queue_id, OF 1.3.5 §7.3.5.8: u32, OFPQ_ALL = 0xffffffff
 export function writeQueueId(w: Writer, q: QueueId): void {
   const v = enumValue(QueueIdNames, q);
   if (v === undefined) w.fail(`unknown queue id ${show(q)}; use a number or 'all'`);
@@ -80,9 +83,12 @@ export function encodeQueueStats(w: Writer, s: QueueStats): void {
   w.u32(s.duration_nsec);
 }
 
+// OFPMP_QUEUE reply body, OF 1.3.5 §7.3.5.8: ofp_queue_stats[] (40 bytes each) to the end of the message
 export function decodeQueueStatsReply(r: Reader): QueueStatsReply {
   return { type: 'queue', stats: decodeUntilEnd(r, decodeQueueStats) };
 }
+
+// OFPMP_QUEUE reply body, OF 1.3.5 §7.3.5.8: ofp_queue_stats[] (40 bytes each)
 export function encodeQueueStatsReply(w: Writer, b: QueueStatsReply): void {
   encodeEach(w, b.stats, 'stats', encodeQueueStats);
 }

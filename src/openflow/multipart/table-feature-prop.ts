@@ -128,11 +128,12 @@ export function encodeTableFeatureProp(w: Writer, p: TableFeatureProp): void {
   w.align8(start);
 }
 
-/** Properties up to the reader's current limit (the end of one ofp_table_features). */
+// ofp_table_feature_prop_header[], OF 1.3.5 §7.3.5.5.2: each type(2) length(2) body, padded to 8
 export function decodeTableFeatureProps(r: Reader): TableFeatureProp[] {
   return decodeUntilEnd(r, decodeTableFeatureProp);
 }
 
+// ofp_table_feature_prop_header[], OF 1.3.5 §7.3.5.5.2: each type(2) length(2) body, padded to 8
 export function encodeTableFeatureProps(w: Writer, props: readonly TableFeatureProp[]): void {
   encodeEach(w, props, 'properties', encodeTableFeatureProp);
 }

@@ -65,10 +65,12 @@ export function encodeTableFeatures(w: Writer, t: TableFeatures): void {
   w.patch16(at, start);
 }
 
+// OFPMP_TABLE_FEATURES body, OF 1.3.5 §7.3.5.5: ofp_table_features[] to the end of the message
 export function decodeTableFeaturesBody(r: Reader): TableFeaturesBody {
   return { type: 'table_features', tables: decodeUntilEnd(r, decodeTableFeatures) };
 }
 
+// OFPMP_TABLE_FEATURES body, OF 1.3.5 §7.3.5.5: ofp_table_features[]
 export function encodeTableFeaturesBody(w: Writer, b: TableFeaturesBody): void {
   encodeEach(w, b.tables, 'tables', encodeTableFeatures);
 }

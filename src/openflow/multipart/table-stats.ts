@@ -37,9 +37,12 @@ export function encodeTableStats(w: Writer, t: TableStats): void {
   w.u64(t.matched_count);
 }
 
+// OFPMP_TABLE reply body, OF 1.3.5 §7.3.5.4: ofp_table_stats[] (24 bytes each) to the end of the message
 export function decodeTableStatsReply(r: Reader): TableStatsReply {
   return { type: 'table', tables: decodeUntilEnd(r, decodeTableStats) };
 }
+
+// OFPMP_TABLE reply body, OF 1.3.5 §7.3.5.4: ofp_table_stats[] (24 bytes each)
 export function encodeTableStatsReply(w: Writer, b: TableStatsReply): void {
   encodeEach(w, b.tables, 'tables', encodeTableStats);
 }

@@ -81,6 +81,7 @@ const FIXED_LEN: readonly number[] = (() => {
 
 /** A list of actions occupying exactly `len` bytes. */
 export function decodeActions(r: Reader, len: number): Action[] {
+  // ofp_action_header list, OF 1.3.5 §7.2.5: TLVs of type(2) len(2) body(len-4), exactly len bytes in all
   if (!(len >= 0)) r.fail('bad_length', `action list length ${len} is negative`);
   const out: Action[] = [];
   const saved = r.limit(len, 'action list');
@@ -104,7 +105,7 @@ export function decodeAction(r: Reader): Action {
   }
   const saved = r.limit(len - 4, 'action');
   const a = decodeBody(r, type, start);
-  r.restore(saved, `action type ${type}`);
+  r.restore(saved, 'action');
   return a;
 }
 
@@ -190,6 +191,7 @@ function decodeBody(r: Reader, type: number, start: number): Action {
 }
 
 export function encodeActions(w: Writer, actions: readonly Action[]): void {
+  // ofp_action_header list, OF 1.3.5 §7.2.5: TLVs of type(2) len(2) body(len-4), back to back
   if (!Array.isArray(actions)) {
     w.fail(`actions must be a list like [{"type":"output","port":1,"max_len":"no_buffer"}], got ${describe(actions)}`);
   }

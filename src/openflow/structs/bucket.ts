@@ -43,11 +43,12 @@ export function encodeBucket(w: Writer, b: Bucket): void {
   w.patch16(at, start);
 }
 
-/** Buckets up to the reader's current limit (the end of the group_mod or group_desc entry). */
+// ofp_bucket[], OF 1.3.5 §7.3.4.2: len(2)-prefixed buckets to the end of the group_mod / group_desc
 export function decodeBuckets(r: Reader): Bucket[] {
   return decodeUntilEnd(r, decodeBucket);
 }
 
+// ofp_bucket[], OF 1.3.5 §7.3.4.2: len(2)-prefixed buckets
 export function encodeBuckets(w: Writer, buckets: readonly Bucket[]): void {
   encodeEach(w, buckets, 'buckets', encodeBucket);
 }

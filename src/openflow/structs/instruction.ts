@@ -46,6 +46,7 @@ const FIXED_LEN: readonly number[] = [0, 8, 24, 0, 0, 8, 8];
 
 /** A list of instructions occupying exactly `len` bytes. */
 export function decodeInstructions(r: Reader, len: number): Instruction[] {
+  // ofp_instruction list, OF 1.3.5 §7.2.4: TLVs of type(2) len(2) body(len-4), exactly len bytes in all
   if (!(len >= 0)) r.fail('bad_length', `instruction list length ${len} is negative`);
   const out: Instruction[] = [];
   const saved = r.limit(len, 'instruction list');
@@ -61,12 +62,16 @@ export function decodeInstruction(r: Reader): Instruction {
   const type = r.u16('instruction type');
   const len = r.u16('instruction len');
   const fixed = type < FIXED_LEN.length ? FIXED_LEN[type]! : 0;
-  if (fixed !== 0 ? len !== fixed : len < (INSTRUCTION_NAME_BY_CODE.has(type) ? 8 : INSTRUCTION_HEADER_LEN)) {
-    r.fail('bad_length', `instruction type ${type} has invalid length ${len}`, start + 2);
+  if (fixed !== 0) {
+    if (len !== fixed) r.fail('bad_length', `${INSTRUCTION_NAME_BY_CODE.get(type)} instruction must be ${fixed} bytes, not ${len}`, start + 2);
+  } else {
+    // Actions lists and experimenter ids need the 8-byte header; an unknown type only its own 4.
+    const min = INSTRUCTION_NAME_BY_CODE.has(type) ? 8 : INSTRUCTION_HEADER_LEN;
+    if (len < min) r.fail('bad_length', `instruction type ${type} has length ${len}, shorter than ${min}`, start + 2);
   }
   const saved = r.limit(len - 4, 'instruction');
   const ins = decodeBody(r, type, len);
-  r.restore(saved, `instruction type ${type}`);
+  r.restore(saved, 'instruction');
   return ins;
 }
 
@@ -110,6 +115,7 @@ function decodeBody(r: Reader, type: number, len: number): Instruction {
 }
 
 export function encodeInstructions(w: Writer, list: readonly Instruction[]): void {
+  // ofp_instruction list, OF 1.3.5 §7.2.4: TLVs of type(2) len(2) body(len-4), back to back
   if (!Array.isArray(list)) {
     w.fail(`instructions must be a list like [{"type":"apply_actions","actions":[...]}], got ${describe(list)}`);
   }

@@ -87,11 +87,12 @@ export function encodeMeterBand(w: Writer, b: MeterBand): void {
   w.patch16(at, start);
 }
 
-/** Bands up to the reader's current limit (the end of the meter_mod or meter_config entry). */
+// ofp_meter_band_header[], OF 1.3.5 §7.3.4.4: len(2)-prefixed bands to the end of the meter_mod / meter_config
 export function decodeMeterBands(r: Reader): MeterBand[] {
   return decodeUntilEnd(r, decodeMeterBand);
 }
 
+// ofp_meter_band_header[], OF 1.3.5 §7.3.4.4: len(2)-prefixed bands
 export function encodeMeterBands(w: Writer, bands: readonly MeterBand[]): void {
   encodeEach(w, bands, 'bands', encodeMeterBand);
 }

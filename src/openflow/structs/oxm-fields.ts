@@ -24,6 +24,8 @@ export interface OxmFieldInfo {
   readonly length: number;
   readonly maskable: boolean;
   readonly kind: OxmKind;
+  /** Largest value of an integer kind (the payload size, not the spec's bit width); 0 for the others. */
+  readonly max: number;
   /** `kind` as a small integer so the codec switches on numbers, not strings. */
   readonly k: number;
 }
@@ -90,7 +92,11 @@ const ROWS: readonly (readonly [OxmFieldName, OxmKind, boolean])[] = [
 
 /** Indexed by oxm_field code: OXM_FIELDS[code].name, .length, .maskable. */
 export const OXM_FIELDS: readonly OxmFieldInfo[] = ROWS.map(([name, kind, maskable], code) =>
-  Object.freeze({ name, code, length: KIND_LENGTH[kind], maskable, kind, k: KIND_CODE[kind] }),
+  Object.freeze({
+    name, code, length: KIND_LENGTH[kind], maskable, kind,
+    max: kind.startsWith('u') && kind !== 'u64' ? 2 ** (8 * KIND_LENGTH[kind]) - 1 : 0,
+    k: KIND_CODE[kind],
+  }),
 );
 
 export const OXM_FIELD_BY_NAME: ReadonlyMap<string, OxmFieldInfo> = new Map(OXM_FIELDS.map((f) => [f.name, f]));
