@@ -6,9 +6,10 @@
 #
 # Needs root (bridges, namespaces, packet capture). Installs what is missing
 # (openvswitch-switch, tshark, iproute2, iputils-ping) and starts OVS without
-# systemd. Creates only bridges/namespaces/veths named syfxa0*/syfxb0* and
-# removes all of them, and every process it started, on exit. Never runs
-# `mn -c`. Safe to re-run; two runs at once are refused (lock file).
+# systemd. Creates only bridges/namespaces/veths named syfxa0*/syfxb0* (plus
+# QoS/Queue rows tagged external_ids:syfx=capture-fixtures) and removes all
+# of them, and every process it started, on exit. Never runs `mn -c`. Safe
+# to re-run; two runs at once are refused (lock file). Takes about 25 s.
 #
 # Environment: KEEP_WORK=1 keeps the work directory (raw pcap, JSON lines).
 set -euo pipefail
@@ -52,6 +53,13 @@ remove_our_things() {
   for l in "${LINKS[@]}"; do
     if ip link show "$l" >/dev/null 2>&1; then ip link del "$l" 2>/dev/null || true; fi
   done
+  # QoS and Queue rows are roots in OVSDB: they outlive the port. Ours are tagged.
+  local t u
+  for t in qos queue; do
+    for u in $(ovs-vsctl --timeout=10 --bare --columns=_uuid find "$t" external_ids:syfx=capture-fixtures 2>/dev/null); do
+      ovs-vsctl --timeout=10 --if-exists destroy "$t" "$u" 2>/dev/null || true
+    done
+  done
 }
 
 cleanup() {
@@ -79,7 +87,6 @@ wait_until() {
     sleep 0.1
   done
 }
-alive() { kill -0 "$1" 2>/dev/null; }
 not_alive() { ! kill -0 "$1" 2>/dev/null; }
 file_has() { grep -q -- "$2" "$1" 2>/dev/null; }
 nonempty() { [ -s "$1" ]; }
@@ -110,6 +117,17 @@ make_host() {
   ovs-vsctl --timeout=10 add-port "$br" "$port" -- set interface "$port" ofport_request="$n"
 }
 
+# two linux-htb queues on port 1, so queue config/stats replies have bodies
+make_queues() {
+  local port=$1
+  ovs-vsctl --timeout=10 -- set port "$port" qos=@q \
+    -- --id=@q create qos type=linux-htb other-config:max-rate=100000000 external-ids:syfx=capture-fixtures \
+         queues:0=@q0 queues:1=@q1 \
+    -- --id=@q0 create queue other-config:min-rate=1000000 other-config:max-rate=10000000 external-ids:syfx=capture-fixtures \
+    -- --id=@q1 create queue other-config:min-rate=2000000 other-config:max-rate=20000000 external-ids:syfx=capture-fixtures \
+    >/dev/null
+}
+
 remove_our_things
 
 ###############################################################################
@@ -119,6 +137,7 @@ log "part A: fake controller"
 make_bridge "$BR_A" a
 make_host "$BR_A" 1
 make_host "$BR_A" 2
+make_queues "$BR_A"p1
 PHASE=$WORK/phase
 set_phase() { printf '%s\n' "$1" >"$PHASE"; log "phase: $1"; }
 set_phase "setup"
@@ -167,6 +186,7 @@ log "part B: ovs-ofctl + tshark"
 make_bridge "$BR_B" b
 make_host "$BR_B" 1
 make_host "$BR_B" 2
+make_queues "$BR_B"p1
 PORT_B=$(free_port)
 SW=tcp:127.0.0.1:$PORT_B
 ovs-vsctl --timeout=10 set-controller "$BR_B" "ptcp:$PORT_B:127.0.0.1"
@@ -188,13 +208,25 @@ of() {
   while [[ $1 == --* ]]; do opts+=("$1"); shift; done
   cmd=$1; shift
   label="ovs-ofctl -O OpenFlow13${opts[*]:+ ${opts[*]}} $cmd <switch>"
-  for a in "$@"; do label+=" $(q "$a")"; done
+  for a in "$@"; do label+=" $(q "${a#"$WORK"/}")"; done
   start=$EPOCHREALTIME
   if ! "${O13[@]}" "${opts[@]}" "$cmd" "$SW" "$@" >>"$WORK/ofctl.out" 2>&1; then echo "  (failed: $label)" >>"$WORK/ofctl.out"; fi
   printf '%s\t%s\t%s\n' "$start" "$EPOCHREALTIME" "$label" >>"$LABELS"
 }
 
-of probe
+# act LABEL CMD...: run a non-OpenFlow command, labelled by time (the
+# asynchronous messages it causes on the monitor connection get its label)
+act() {
+  local label=$1 start=$EPOCHREALTIME; shift
+  "$@" >>"$WORK/ofctl.out" 2>&1 || echo "  (failed: $label)" >>"$WORK/ofctl.out"
+  printf '%s\t%s\t%s\n' "$start" "$EPOCHREALTIME" "$label" >>"$LABELS"
+}
+
+# "Capturing on" comes before dumpcap really captures: probe until packets
+# reach the file (dumpcap writes in chunks, so this takes a few probes)
+pcap_grew() { [ "$(stat -c %s "$WORK/ofctl.pcap" 2>/dev/null || echo 0)" -gt 24 ]; }
+probe_captured() { of probe; pcap_grew; }
+wait_until 20 probe_captured || die "tshark captured nothing on lo"
 MON_START=$EPOCHREALTIME
 "${O13[@]}" monitor "$SW" 65535 watch: >"$WORK/monitor.out" 2>&1 &
 MON_PID=$!
@@ -214,6 +246,7 @@ of set-frags normal
 of queue-get-config
 of queue-get-config 1
 of queue-stats
+of queue-stats 1 1
 of dump-group-features
 of meter-features
 of ping 16
@@ -290,22 +323,23 @@ of dump-tables
 of packet-out 'in_port=CONTROLLER,packet=ffffffffffff020000000001080600010800060400010200000000010a0000010000000000000a000002,actions=FLOOD'
 of packet-out 'in_port=LOCAL,packet=ffffffffffff020000000001080600010800060400010200000000010a0000010000000000000a000002,actions=output:CONTROLLER'
 of packet-out 'in_port=1,packet=ffffffffffff020000000001080600010800060400010200000000010a0000010000000000000a000002000000000000000000000000000000000000,actions=table'
-of packet-out 'in_port=CONTROLLER,packet=020000000002020000000001080045000054abcd400040017ac40a0000010a0000020800f7fb12340001,actions=push_vlan:0x8100,set_field:4103->vlan_vid,output:1'
+of packet-out 'in_port=CONTROLLER,packet=02000000000202000000000108004500002cabcd400040017b010a0000010a0000020800b17112340001737769746368796172642d6f6663746c,actions=push_vlan:0x8100,set_field:4103->vlan_vid,output:1'
 
 # async messages to the monitor connection
 of add-flow 'table=0,priority=150,hard_timeout=1,send_flow_rem,dl_type=0x88b7,actions=drop'
 of add-flow 'table=0,priority=151,send_flow_rem,dl_type=0x88b8,actions=drop'
 of --strict del-flows 'table=0,priority=151,dl_type=0x88b8'
-ip netns exec syfxb0h1 ping -c 2 -i 0.3 -W 1 10.0.0.2 >/dev/null 2>&1 || true
+act "ip netns exec syfxb0h1 ping -c 2 10.0.0.2" ip netns exec syfxb0h1 ping -c 2 -i 0.3 -W 1 10.0.0.2
 wait_until 5 file_has "$WORK/monitor.out" 'PACKET_IN' || log "monitor saw no packet_in"
 of mod-port 1 down
 of mod-port 1 up
 of mod-port 2 no-packet-in
 of mod-port 2 packet-in
 of mod-port 2 no-flood
-ovs-vsctl --timeout=10 add-port "$BR_B" syfxb0p3 -- set interface syfxb0p3 type=internal ofport_request=3
-ip link set syfxb0p3 up
-ovs-vsctl --timeout=10 del-port "$BR_B" syfxb0p3
+act "ovs-vsctl add-port syfxb0 syfxb0p3 (type=internal)" \
+  ovs-vsctl --timeout=10 add-port "$BR_B" syfxb0p3 -- set interface syfxb0p3 type=internal ofport_request=3
+act "ip link set syfxb0p3 up" ip link set syfxb0p3 up
+act "ovs-vsctl del-port syfxb0 syfxb0p3" ovs-vsctl --timeout=10 del-port "$BR_B" syfxb0p3
 wait_until 10 file_has "$WORK/monitor.out" 'reason=hard' || log "monitor saw no hard-timeout flow_removed"
 
 of del-meters 'meter=2'
@@ -342,7 +376,7 @@ log "part B: $(wc -l <"$WORK/ofctl.jsonl") messages"
 ###############################################################################
 {
   echo "Captured $(date -u +%Y-%m-%d) with $(ovs-vswitchd --version | head -n1),"
-  echo "$(tshark --version 2>/dev/null | head -n1), Node $(node --version), kernel $(uname -r),"
+  echo "$(tshark --version 2>/dev/null | head -n1 | sed 's/\.$//'), Node $(node --version), kernel $(uname -r),"
   echo "userspace datapath (\`datapath_type=netdev\`)."
 } >"$WORK/readme-extra.md"
 node "$FX/write-fixtures.mjs" --out "$OUT" --readme-extra "$WORK/readme-extra.md" "$WORK/fc.jsonl" "$WORK/ofctl.jsonl"

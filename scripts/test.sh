@@ -13,4 +13,8 @@ else
 fi
 npm run --silent typecheck
 npm run --silent build
-npx tap "$@"
+if [ $# -gt 0 ]; then exec npx tap "$@"; fi
+# Unit and fake-switch tests in parallel, then the tests that drive real
+# Open vSwitch and Mininet one file at a time (they share the machine's datapath).
+npx tap --exclude='test/integration/**'
+npx tap --jobs=1 'test/integration/**/*.test.ts'

@@ -1,3 +1,4 @@
+import { show } from './enums.js';
 import { CodecError } from './codec-error.js';
 import { OFP_HEADER_LEN, OFP_VERSION } from './common.js';
 import { MsgTypes } from './message-type.js';
@@ -141,7 +142,7 @@ function encodeBody(w: Writer, m: OfpMessage): void {
     case 'meter_mod': return encodeMeterMod(w, m);
     default: {
       const unhandled: never = m;
-      return w.fail(`unknown message type ${JSON.stringify((unhandled as { type: unknown }).type)}`);
+      return w.fail(`unknown message type ${show((unhandled as { type: unknown }).type)}`);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { enumTable, enumName, enumValue } from './enums.js';
+import { enumTable, enumName, enumValue, show } from './enums.js';
 import type { Reader } from './reader.js';
 import type { Writer } from './writer.js';
 
@@ -29,7 +29,7 @@ export function readPortNo(r: Reader): PortNo {
 }
 export function writePortNo(w: Writer, p: PortNo): void {
   const v = enumValue(PortNoNames, p);
-  if (v === undefined) w.fail(`unknown port ${JSON.stringify(p)}; use a number or one of ${[...PortNoNames.byName.keys()].join(', ')}`);
+  if (v === undefined) w.fail(`unknown port ${show(p)}; use a number or one of ${[...PortNoNames.byName.keys()].join(', ')}`);
   w.u32(v);
 }
 /** Wire value of a port, for comparisons in hot paths. */
@@ -43,7 +43,7 @@ export type TableId = number | 'all';
 export const readTableId = (r: Reader): TableId => enumName(TableIdNames, r.u8('table_id')) as TableId;
 export function writeTableId(w: Writer, t: TableId): void {
   const v = enumValue(TableIdNames, t);
-  if (v === undefined) w.fail(`unknown table id ${JSON.stringify(t)}`);
+  if (v === undefined) w.fail(`unknown table id ${show(t)}`);
   w.u8(v);
 }
 
@@ -63,7 +63,7 @@ export type GroupId = number | 'all' | 'any';
 export const readGroupId = (r: Reader): GroupId => enumName(GroupIdNames, r.u32('group_id')) as GroupId;
 export function writeGroupId(w: Writer, g: GroupId): void {
   const v = enumValue(GroupIdNames, g);
-  if (v === undefined) w.fail(`unknown group id ${JSON.stringify(g)}`);
+  if (v === undefined) w.fail(`unknown group id ${show(g)}`);
   w.u32(v);
 }
 
@@ -73,7 +73,7 @@ export type MeterId = number | 'slowpath' | 'controller' | 'all';
 export const readMeterId = (r: Reader): MeterId => enumName(MeterIdNames, r.u32('meter_id')) as MeterId;
 export function writeMeterId(w: Writer, m: MeterId): void {
   const v = enumValue(MeterIdNames, m);
-  if (v === undefined) w.fail(`unknown meter id ${JSON.stringify(m)}`);
+  if (v === undefined) w.fail(`unknown meter id ${show(m)}`);
   w.u32(v);
 }
 
@@ -93,7 +93,7 @@ export function dpidToString(d: bigint): string {
 }
 export function writeDpid(w: Writer, d: bigint | string): void {
   if (typeof d === 'string') {
-    if (!/^[0-9a-fA-F]{16}$/.test(d)) w.fail(`datapath_id ${JSON.stringify(d)} is not 16 hex digits`);
+    if (!/^[0-9a-fA-F]{16}$/.test(d)) w.fail(`datapath_id ${show(d)} is not 16 hex digits`);
     w.u64(BigInt('0x' + d));
   } else w.u64(d);
 }

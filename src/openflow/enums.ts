@@ -44,7 +44,7 @@ export function readEnum32<N extends string>(r: Reader, t: EnumTable<N>): N | nu
 
 function wireValue(w: Writer, t: EnumTable<string>, v: string | number): number {
   const n = enumValue(t, v);
-  if (n === undefined) w.fail(`unknown ${t.what} ${JSON.stringify(v)}; expected one of ${[...t.byName.keys()].join(', ')} or a number`);
+  if (n === undefined) w.fail(`unknown ${t.what} ${show(v)}; expected one of ${[...t.byName.keys()].join(', ')} or a number`);
   return n;
 }
 export function writeEnum8(w: Writer, t: EnumTable<string>, v: string | number): void {
@@ -79,7 +79,7 @@ export function namesToBits(w: Writer, t: BitTable<string>, names: readonly stri
   for (const name of names) {
     let bit = t.byName.get(name);
     if (bit === undefined && typeof name === 'string' && /^0x[0-9a-f]+$/i.test(name)) bit = parseInt(name, 16);
-    if (bit === undefined) w.fail(`unknown ${t.what} flag ${JSON.stringify(name)}; expected one of ${[...t.byName.keys()].join(', ')}`);
+    if (bit === undefined) w.fail(`unknown ${t.what} flag ${show(name)}; expected one of ${[...t.byName.keys()].join(', ')}`);
     v = (v | bit) >>> 0;
   }
   return v;
@@ -96,4 +96,14 @@ export function writeBits16(w: Writer, t: BitTable<string>, names: readonly stri
 }
 export function writeBits32(w: Writer, t: BitTable<string>, names: readonly string[]): void {
   w.u32(namesToBits(w, t, names));
+}
+
+/** Quote a user value in an error message; never throws (bigint, cycles, undefined). */
+export function show(v: unknown): string {
+  if (typeof v === 'bigint') return `${v}n`;
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
 }

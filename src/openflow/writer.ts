@@ -1,3 +1,4 @@
+import { show } from './enums.js';
 import { CodecError } from './codec-error.js';
 
 /**
@@ -90,7 +91,7 @@ export class Writer {
     this.pos += b.length;
   }
   hex(s: string, n?: number): void {
-    if (typeof s !== 'string' || !/^(?:[0-9a-fA-F]{2})*$/.test(s)) this.fail(`expected a hex string, got ${JSON.stringify(s)}`);
+    if (typeof s !== 'string' || !/^(?:[0-9a-fA-F]{2})*$/.test(s)) this.fail(`expected a hex string, got ${show(s)}`);
     if (n !== undefined && s.length !== n * 2) this.fail(`expected ${n} bytes of hex, got ${s.length / 2}`);
     this.grow(s.length / 2);
     this.pos += this.buf.write(s, this.pos, 'hex');
@@ -99,7 +100,7 @@ export class Writer {
   str(s: string, n: number): void {
     if (typeof s !== 'string') this.fail('expected a string');
     const len = Buffer.byteLength(s, 'latin1');
-    if (len > n) this.fail(`string ${JSON.stringify(s)} is longer than ${n} bytes`);
+    if (len > n) this.fail(`string ${show(s)} is longer than ${n} bytes`);
     this.grow(len);
     this.buf.write(s, this.pos, 'latin1');
     this.pos += len;
@@ -167,5 +168,5 @@ export class Writer {
 function toBigInt(v: unknown, w: Writer): bigint {
   if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
   if (typeof v === 'string' && /^(?:[0-9]+|0x[0-9a-fA-F]+)$/.test(v)) return BigInt(v);
-  return w.fail(`expected a 64-bit unsigned integer (bigint, decimal or 0x-hex string), got ${JSON.stringify(v)}`);
+  return w.fail(`expected a 64-bit unsigned integer (bigint, decimal or 0x-hex string), got ${show(v)}`);
 }

@@ -11,11 +11,15 @@ export interface Fixture {
   readonly bytes: Buffer;
 }
 
+/** Captures that are not well-formed OpenFlow 1.3 on purpose (malformed, or another version). */
+export const NOT_OF13 = new Set(['invalid.hex', 'other_version.hex']);
+
 /** Records of test/fixtures/ovs/*.hex: a `# comment` line, then one line of hex. */
-export function ovsFixtures(): Fixture[] {
+export function ovsFixtures(which: 'valid' | 'invalid' = 'valid'): Fixture[] {
   if (!existsSync(FIXTURES)) return [];
   const out: Fixture[] = [];
-  for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.hex')).sort()) {
+  const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.hex') && NOT_OF13.has(f) === (which === 'invalid'));
+  for (const file of files.sort()) {
     let comment = '';
     for (const line of readFileSync(join(FIXTURES, file), 'utf8').split('\n')) {
       const l = line.trim();

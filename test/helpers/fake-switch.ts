@@ -4,6 +4,11 @@ import { Framer } from '../../src/openflow/framer.js';
 import { decodeMessage, encodeMessage } from '../../src/openflow/codec.js';
 import type { OfpMessage } from '../../src/openflow/message.js';
 import type { Port } from '../../src/openflow/structs/port.js';
+import type { FlowMod } from '../../src/openflow/messages/flow-mod.js';
+import type { FlowStats, FlowStatsRequest } from '../../src/openflow/multipart/flow-stats.js';
+import type { Match } from '../../src/openflow/structs/match.js';
+import { OXM_FIELD_BY_NAME, type OxmField } from '../../src/openflow/structs/oxm.js';
+import { toJsonText } from '../../src/openflow/json.js';
 
 export interface FakeSwitchOptions {
   readonly dpid: bigint;
@@ -14,6 +19,61 @@ export interface FakeSwitchOptions {
   readonly answerEcho?: boolean;
   /** Override the reply to a request; return undefined for the default. */
   readonly reply?: (msg: OfpMessage) => OfpMessage[] | undefined;
+  /**
+   * Keep flows: flow_mods change it and flow stats requests are answered
+   * from it. Share one table between FakeSwitch instances to simulate a
+   * switch that kept its flows across a reconnect. Absent: flow_mods are
+   * only recorded, as before.
+   */
+  readonly flowTable?: FakeFlowTable;
+}
+
+/** OVS reports match fields in OXM code order, whatever order they were sent in; so does the fake. */
+function canonicalMatch(m: Match): Match {
+  const code = (f: OxmField): number => ('field' in f ? (OXM_FIELD_BY_NAME.get(f.field)?.code ?? 200) : 300);
+  return [...m].sort((a, b) => code(a) - code(b));
+}
+const sameMatch = (a: Match, b: Match): boolean => toJsonText(canonicalMatch(a)) === toJsonText(canonicalMatch(b));
+
+/** A flow table with OpenFlow 1.3 add / delete / delete_strict semantics (cookie masks included), enough for tests. */
+export class FakeFlowTable {
+  readonly flows: FlowStats[] = [];
+
+  /** OF 1.3.5 §6.4: an add replaces the flow with the same table, priority and match. */
+  apply(fm: FlowMod): void {
+    const cookieOk = (f: FlowStats): boolean => (f.cookie & fm.cookie_mask) === (fm.cookie & fm.cookie_mask);
+    const tableOk = (f: FlowStats): boolean => fm.table_id === 'all' || f.table_id === fm.table_id;
+    switch (fm.command) {
+      case 'add': {
+        const i = this.flows.findIndex((f) => f.table_id === fm.table_id && f.priority === fm.priority && sameMatch(f.match, fm.match));
+        const flow: FlowStats = {
+          table_id: fm.table_id as number, duration_sec: 0, duration_nsec: 0, priority: fm.priority, idle_timeout: fm.idle_timeout,
+          hard_timeout: fm.hard_timeout, flags: fm.flags, cookie: fm.cookie, packet_count: 0n, byte_count: 0n,
+          match: canonicalMatch(fm.match), instructions: fm.instructions,
+        };
+        if (i >= 0) this.flows[i] = flow;
+        else this.flows.push(flow);
+        return;
+      }
+      case 'delete_strict':
+        this.remove((f) => tableOk(f) && cookieOk(f) && f.priority === fm.priority && sameMatch(f.match, fm.match));
+        return;
+      case 'delete':
+        // Non-strict: every flow whose match contains all of the request's fields.
+        this.remove((f) => tableOk(f) && cookieOk(f) && fm.match.every((x) => f.match.some((y) => toJsonText(x) === toJsonText(y))));
+        return;
+      default:
+        return;
+    }
+  }
+
+  stats(req: FlowStatsRequest): FlowStats[] {
+    return this.flows.filter((f) => (req.table_id === 'all' || f.table_id === req.table_id) && (f.cookie & req.cookie_mask) === (req.cookie & req.cookie_mask));
+  }
+
+  private remove(pred: (f: FlowStats) => boolean): void {
+    for (let i = this.flows.length - 1; i >= 0; i--) if (pred(this.flows[i]!)) this.flows.splice(i, 1);
+  }
 }
 
 export function fakePort(n: number, dpid: bigint): Port {
@@ -93,10 +153,14 @@ export class FakeSwitch extends EventEmitter {
         this.send({ type: 'features_reply', xid, datapath_id: this.opts.dpid, n_buffers: 0, n_tables: 254, auxiliary_id: 0, capabilities: ['flow_stats', 'table_stats', 'port_stats'], reserved: 0 });
         break;
       case 'multipart_request':
-        if (msg.body.type === 'port_desc') this.send({ type: 'multipart_reply', xid, flags: [], body: { type: 'port_desc', ports: this.ports } });
+        if (msg.body.type === 'flow' && this.opts.flowTable) this.send({ type: 'multipart_reply', xid, flags: [], body: { type: 'flow', flows: this.opts.flowTable.stats(msg.body) } });
+        else if (msg.body.type === 'port_desc') this.send({ type: 'multipart_reply', xid, flags: [], body: { type: 'port_desc', ports: this.ports } });
         else if (msg.body.type === 'desc') {
           this.send({ type: 'multipart_reply', xid, flags: [], body: { type: 'desc', mfr_desc: 'Switchyard tests', hw_desc: 'fake switch', sw_desc: '1.0', serial_num: 'none', dp_desc: `fake ${this.opts.dpid}` } });
         }
+        break;
+      case 'flow_mod':
+        this.opts.flowTable?.apply(msg);
         break;
       case 'barrier_request':
         this.send({ type: 'barrier_reply', xid });

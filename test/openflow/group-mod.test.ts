@@ -1,6 +1,6 @@
 import t from 'tap';
 import { encodeGroupMod } from '../../src/openflow/messages/group-mod.js';
-import { check, hex, refuses, rejects } from './multipart-harness.test.js';
+import { check, hex, refuses, rejects } from '../helpers/multipart-harness.js';
 
 // OFPT_GROUP_MOD (type 0x0f), OF 1.3.5 §7.3.4.2, written by hand:
 // command(2) type(1) pad(1) group_id(4), then ofp_bucket: len(2) weight(2)

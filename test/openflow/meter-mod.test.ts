@@ -1,6 +1,6 @@
 import t from 'tap';
 import { encodeMeterMod } from '../../src/openflow/messages/meter-mod.js';
-import { check, hex, refuses, rejects } from './multipart-harness.test.js';
+import { check, hex, refuses, rejects } from '../helpers/multipart-harness.js';
 
 // OFPT_METER_MOD (type 0x1d), OF 1.3.5 §7.3.4.4, written by hand:
 // command(2) flags(2) meter_id(4), then bands: type(2) len(2) rate(4)

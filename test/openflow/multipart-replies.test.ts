@@ -1,6 +1,6 @@
 import t from 'tap';
 import { encodeMultipartReply } from '../../src/openflow/messages/multipart.js';
-import { check, hex } from './multipart-harness.test.js';
+import { check, hex } from '../helpers/multipart-harness.js';
 
 // Multipart reply bodies written by hand from the OF 1.3.5 layouts (§7.3.5);
 // each line's comment names the fields. Header: version 04, type 13,

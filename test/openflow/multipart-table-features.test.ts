@@ -1,6 +1,6 @@
 import t from 'tap';
 import { encodeMultipartReply, encodeMultipartRequest } from '../../src/openflow/messages/multipart.js';
-import { check, hex, refuses, rejects } from './multipart-harness.test.js';
+import { check, hex, refuses, rejects } from '../helpers/multipart-harness.js';
 
 // ofp_table_features (OF 1.3.5 §7.3.5.5) written by hand. Each property is
 // type(2) length(2) body, then zero padding to 8 that its length leaves out.

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { decodeMessage, encodeMessage } from '../../src/openflow/codec.js';
 import { encodeMultipartReply, encodeMultipartRequest } from '../../src/openflow/messages/multipart.js';
-import { check, hex, refuses, rejects } from './multipart-harness.test.js';
+import { check, hex, refuses, rejects } from '../helpers/multipart-harness.js';
 
 // Multipart requests written by hand from the OF 1.3.5 layouts (§7.3.5);
 // each line's comment names the fields. Header: version 04, type 12

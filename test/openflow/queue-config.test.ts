@@ -1,6 +1,6 @@
 import t from 'tap';
 import { encodeQueueGetConfigReply, encodeQueueGetConfigRequest } from '../../src/openflow/messages/queue-config.js';
-import { check, hex, refuses, rejects } from './multipart-harness.test.js';
+import { check, hex, refuses, rejects } from '../helpers/multipart-harness.js';
 
 // OFPT_QUEUE_GET_CONFIG_REQUEST (0x16) / _REPLY (0x17), OF 1.3.5 §7.3.6 and
 // ofp_packet_queue / ofp_queue_prop_* (§7.2.2), written by hand.

@@ -38,6 +38,7 @@ const OFCTL = process.env.OVS_OFCTL ?? 'ovs-ofctl';
 //   OpenFlow packet too short (only 4 bytes):     (less than a header)
 // A message it decodes is printed without any "***" marker.
 const DECODE_ERROR = /\*\*\*|OpenFlow packet too short/;
+const OFPT_ERROR = 1;
 
 interface Run {
   code: number | null;
@@ -83,11 +84,18 @@ async function decodeOne(hex: string): Promise<OfctlDecode> {
   if (clean.length / 2 > 65535) {
     return { hex, ok: false, text: 'longer than any OpenFlow message (65535 bytes)' };
   }
+  const bytes = Buffer.from(clean, 'hex');
   const r = await run(['ofp-print', clean]);
   const stdout = r.stdout.trim();
   const stderr = r.stderr.trim();
   const text = stderr === '' ? stdout : `${stdout}\n${stderr}`;
-  const ok = r.code === 0 && stdout !== '' && !DECODE_ERROR.test(stdout);
+  // the header's length must cover exactly the bytes given
+  const framed = bytes.length >= 8 && bytes.readUInt16BE(2) === bytes.length;
+  // An OFPT_ERROR carries (the start of) the request it answers, and
+  // ofp-print decodes that too: a truncated or refused request there is not
+  // an error in the ERROR message, so only its first line counts.
+  const judged = bytes[1] === OFPT_ERROR && stdout.startsWith('OFPT_ERROR') ? (stdout.split('\n')[0] ?? '') : stdout;
+  const ok = r.code === 0 && framed && stdout !== '' && !DECODE_ERROR.test(judged);
   return { hex, ok, text };
 }
 

@@ -2,8 +2,13 @@
 // hand-written valid messages and tell corrupted ones apart. Skips (one line
 // each) when ovs-ofctl or tshark is not installed.
 import t from 'tap';
-import { isUnavailable, ovsOfctlDecode } from './ofp-print-oracle.js';
-import { buildPcap, tsharkDecode } from './tshark-oracle.js';
+import { isUnavailable, ovsOfctlAvailable, ovsOfctlDecode } from './ofp-print-oracle.js';
+import { buildPcap, tsharkAvailable, tsharkDecode } from './tshark-oracle.js';
+
+// a missing tool skips its test with one line ("# SKIP ovs-ofctl not found ...")
+const skipIfMissing = (a: true | { unavailable: string }) => ({ skip: a === true ? false : a.unavailable });
+const ofctl = skipIfMissing(await ovsOfctlAvailable());
+const tshark = skipIfMissing(await tsharkAvailable());
 
 // written by hand from the OF 1.3.5 spec, not by our encoder
 const VALID: Record<string, string> = {
@@ -25,14 +30,11 @@ const CORRUPT: Record<string, string> = {
   features_request_long: '0405000c00000004',
 };
 
-t.test('ovs-ofctl ofp-print oracle', async (t) => {
+t.test('ovs-ofctl ofp-print oracle', ofctl, async (t) => {
   const names = [...Object.keys(VALID), ...Object.keys(CORRUPT)];
   const hexes = names.map((n) => VALID[n] ?? CORRUPT[n] ?? '');
   const r = await ovsOfctlDecode(hexes);
-  if (isUnavailable(r)) {
-    t.skip(r.unavailable);
-    return;
-  }
+  if (isUnavailable(r)) throw new Error(r.unavailable);
   t.equal(r.length, hexes.length, 'one result per message');
   r.forEach((res, i) => {
     const name = names[i] as string;
@@ -45,14 +47,11 @@ t.test('ovs-ofctl ofp-print oracle', async (t) => {
   t.ok(!isUnavailable(bad) && bad[0]?.ok === false, 'non-hex input is not ok');
 });
 
-t.test('tshark oracle', async (t) => {
+t.test('tshark oracle', tshark, async (t) => {
   const names = [...Object.keys(VALID), ...Object.keys(CORRUPT)];
   const msgs = names.map((n) => Buffer.from(VALID[n] ?? CORRUPT[n] ?? '', 'hex'));
   const r = await tsharkDecode(msgs);
-  if (isUnavailable(r)) {
-    t.skip(r.unavailable);
-    return;
-  }
+  if (isUnavailable(r)) throw new Error(r.unavailable);
   t.equal(r.length, msgs.length, 'one result per message');
   r.forEach((res, i) => {
     const name = names[i] as string;

@@ -7,6 +7,9 @@
 // per message keeps a bad length field from swallowing the next message.
 // tshark then reports, per message, whether the dissector marked it
 // malformed and which expert infos (severity note and above) it raised.
+// Known dissector gaps (tshark 4.0): Nicira/ONF experimenter bodies are
+// notes, ONF flow-monitor replies and experimenter meter bands come out
+// "Malformed" even when Open vSwitch sent them.
 //
 // When tshark is missing the decode resolves to `{ unavailable: reason }`.
 import { execFile } from 'node:child_process';
@@ -22,16 +25,26 @@ export interface TsharkDecode {
   readonly index: number;
   /** dissector raised "Malformed packet", or the message was never dissected as OpenFlow */
   readonly malformed: boolean;
-  /** expert info messages of severity note, warning or error */
+  /**
+   * expert infos of severity note and above, each prefixed with its
+   * severity: "note: Undecoded Data", "warning: ...", "error: Malformed
+   * Packet (Exception occurred)". Notes are what the dissector did not
+   * understand (experimenter bodies, unknown OXM classes, trailing bytes).
+   */
   readonly expert: string[];
 }
 
 const TSHARK = process.env.TSHARK ?? 'tshark';
 const OF_PORT = 6653;
 const MAX_SEGMENT = 16_000; // payload bytes per TCP segment
+const FIRST_SRC_PORT = 10_000;
+const PORTS_PER_IP = 50_000;
 
-// expert severities as tshark prints them (PI_NOTE, PI_WARN, PI_ERROR)
+// expert severities as tshark prints them (epan/proto.h PI_NOTE, PI_WARN, PI_ERROR)
 const SEVERITY_NOTE = 0x00400000;
+const SEVERITY_WARN = 0x00600000;
+const SEVERITY_ERROR = 0x00800000;
+const severityName = (s: number): string => (s >= SEVERITY_ERROR ? 'error' : s >= SEVERITY_WARN ? 'warning' : 'note');
 
 // ---- pcap writing -------------------------------------------------------
 
@@ -88,10 +101,11 @@ export function buildPcap(messages: readonly Buffer[]): Buffer {
   const dst = ipv4(10, 0, 0, 2);
   let usec = 0;
   messages.forEach((msg, i) => {
-    // distinct 4-tuple per message: 10.0.x.y:(1024 + i % 60000)
-    const block = Math.floor(i / 60_000);
+    // distinct 4-tuple per message: 10.1.x.y:(10000 + i % 50000). Source
+    // ports stay above 6653: tshark tries the lower port's dissector first.
+    const block = Math.floor(i / PORTS_PER_IP);
     const src = ipv4(10, 1, (block >> 8) & 0xff, block & 0xff);
-    const srcPort = 1024 + (i % 60_000);
+    const srcPort = FIRST_SRC_PORT + (i % PORTS_PER_IP);
     let seq = 1_000_000 + i;
     const chunks = msg.length === 0 ? [msg] : [];
     for (let off = 0; off < msg.length; off += MAX_SEGMENT) chunks.push(msg.subarray(off, off + MAX_SEGMENT));
@@ -177,7 +191,7 @@ export async function tsharkDecode(messages: readonly Buffer[]): Promise<TsharkD
       const l = f._source.layers;
       const port = Number(first(l, 'tcp.srcport'));
       const ip = (first(l, 'ip.src') ?? '').split('.').map(Number);
-      const index = ((ip[2] ?? 0) * 256 + (ip[3] ?? 0)) * 60_000 + (port - 1024);
+      const index = ((ip[2] ?? 0) * 256 + (ip[3] ?? 0)) * PORTS_PER_IP + (port - FIRST_SRC_PORT);
       const res = results[index];
       if (res === undefined) continue;
       if (/openflow/.test(first(l, 'frame.protocols') ?? '')) res.dissected = true;
@@ -186,7 +200,8 @@ export async function tsharkDecode(messages: readonly Buffer[]): Promise<TsharkD
       const sevs = l['_ws.expert.severity'] ?? [];
       msgs.forEach((m, k) => {
         const sev = Number(sevs[k] ?? SEVERITY_NOTE);
-        if (sev >= SEVERITY_NOTE && !res.expert.includes(m)) res.expert.push(m);
+        const entry = `${severityName(sev)}: ${m}`;
+        if (sev >= SEVERITY_NOTE && !res.expert.includes(entry)) res.expert.push(entry);
       });
     }
     return results.map(({ index, malformed, expert, dissected }) => ({

@@ -1,3 +1,4 @@
+import { show } from '../enums.js';
 import { enumName, enumValue } from '../enums.js';
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
@@ -68,7 +69,7 @@ export function encodeErrorMsg(w: Writer, m: ErrorMsg): void {
 function errorTypeValue(w: Writer, v: unknown): number {
   const n = typeof v === 'string' || typeof v === 'number' ? enumValue(ErrorTypeNames, v) : undefined;
   if (n === undefined) {
-    w.fail(`unknown error type ${JSON.stringify(v)}; expected one of ${[...ErrorTypeNames.byName.keys()].join(', ')} or a number`);
+    w.fail(`unknown error type ${show(v)}; expected one of ${[...ErrorTypeNames.byName.keys()].join(', ')} or a number`);
   }
   return n;
 }
@@ -80,7 +81,7 @@ function errorCodeValue(w: Writer, t: number, typeGiven: unknown, v: unknown): n
   if (n === undefined) {
     const known = [...table.byName.keys()];
     w.fail(
-      `unknown error code ${JSON.stringify(v)} for error type ${JSON.stringify(typeGiven)}; ` +
+      `unknown error code ${show(v)} for error type ${show(typeGiven)}; ` +
         (known.length > 0 ? `expected one of ${known.join(', ')} or a number` : 'this type has no named codes, use a number'),
     );
   }

@@ -1,3 +1,4 @@
+import { show } from '../enums.js';
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
 
@@ -13,11 +14,14 @@ export interface Hello {
   readonly xid: number;
   readonly version: number;
   readonly elements: readonly HelloElement[];
+  /** The peer left out the last element's padding (some 1.3.0 switches do); kept so re-encoding is exact. */
+  readonly unpadded?: true;
 }
 
 /** ofp_hello, OF 1.3.5 §7.5.1: elements[] each type(2) length(2) body, padded to 8 (pad not in length). */
 export function decodeHello(r: Reader, xid: number, version: number): Hello {
   const elements: HelloElement[] = [];
+  let unpadded = false;
   while (r.remaining > 0) {
     const start = r.pos;
     const type = r.u16('hello element type');
@@ -34,14 +38,18 @@ export function decodeHello(r: Reader, xid: number, version: number): Hello {
     }
     r.restore(saved, 'hello element');
     // Peers built against 1.3.0 sometimes omit the trailing element padding.
-    const pad = Math.min((8 - (length % 8)) % 8, r.remaining);
-    r.pad(pad);
+    const pad = (8 - (length % 8)) % 8;
+    if (pad > r.remaining) {
+      if (r.remaining !== 0) r.fail('bad_length', `hello element padding cut short: ${r.remaining} of ${pad} bytes`);
+      unpadded = pad > 0;
+    } else r.pad(pad);
   }
-  return { type: 'hello', xid, version, elements };
+  return unpadded ? { type: 'hello', xid, version, elements, unpadded: true } : { type: 'hello', xid, version, elements };
 }
 
 export function encodeHello(w: Writer, m: Hello): void {
-  for (const e of m.elements ?? []) {
+  const elements = m.elements ?? [];
+  for (const [i, e] of elements.entries()) {
     const start = w.pos;
     if (e.type === 'versionbitmap') {
       w.u16(1);
@@ -54,9 +62,9 @@ export function encodeHello(w: Writer, m: Hello): void {
       w.bytes(e.data);
       w.patch16(len, start);
     } else {
-      w.fail(`unknown hello element ${JSON.stringify((e as { type: unknown }).type)}`);
+      w.fail(`unknown hello element ${show((e as { type: unknown }).type)}`);
     }
-    w.align8(start);
+    if (!(m.unpadded && i === elements.length - 1)) w.align8(start);
   }
 }
 

@@ -1,3 +1,4 @@
+import { show } from '../enums.js';
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
 
@@ -43,7 +44,7 @@ export function writeMac(w: Writer, mac: unknown): void {
       return;
     }
   }
-  w.fail(`${JSON.stringify(mac)} is not a MAC address like aa:bb:cc:dd:ee:ff`);
+  w.fail(`${show(mac)} is not a MAC address like aa:bb:cc:dd:ee:ff`);
 }
 
 export function readIpv4(r: Reader, what = 'ipv4'): string {
@@ -70,7 +71,7 @@ export function parseIpv4(s: unknown): number[] | undefined {
 
 export function writeIpv4(w: Writer, ip: unknown): void {
   const parts = parseIpv4(ip);
-  if (!parts) w.fail(`${JSON.stringify(ip)} is not an IPv4 address like 10.0.0.1`);
+  if (!parts) w.fail(`${show(ip)} is not an IPv4 address like 10.0.0.1`);
   for (const n of parts) w.u8(n);
 }
 
@@ -140,6 +141,6 @@ export function parseIpv6(s: unknown): number[] | undefined {
 
 export function writeIpv6(w: Writer, ip: unknown): void {
   const bytes = parseIpv6(ip);
-  if (!bytes) w.fail(`${JSON.stringify(ip)} is not an IPv6 address like fe80::1`);
+  if (!bytes) w.fail(`${show(ip)} is not an IPv6 address like fe80::1`);
   for (const n of bytes) w.u8(n);
 }

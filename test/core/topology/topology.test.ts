@@ -1,0 +1,211 @@
+import t from 'tap';
+import { TopologyService } from '../../../src/core/topology/topology-service.js';
+import { LldpProber } from '../../../src/core/topology/lldp-probe.js';
+import { FakeNet, id } from './fake-net.js';
+
+const INTERVAL = 5000;
+
+function setup(): { net: FakeNet; topo: TopologyService; handled: boolean[] } {
+  const net = new FakeNet();
+  const topo = new TopologyService({ switches: net.registry, events: net.events, clock: net.clock }, { probeIntervalMs: INTERVAL, secret: 'test secret' });
+  const handled: boolean[] = [];
+  // The controller's packet-in path: topology first.
+  net.onPacketIn((sw, pi) => handled.push(topo.handlePacketIn(sw, pi)));
+  return { net, topo, handled };
+}
+
+const l = (a: bigint, pa: number, b: bigint, pb: number) => ({ src: { dpid: id(a), port_no: pa }, dst: { dpid: id(b), port_no: pb } });
+
+t.test('a switch coming up is probed on every up port: PACKET_OUT from the controller, output to the port', async (t) => {
+  const { net } = setup();
+  const s1 = net.addSwitch(1n, 4);
+  const outs = s1.packetOuts();
+  t.equal(outs.length, 4);
+  t.same(outs.map((o) => o.in_port), ['controller', 'controller', 'controller', 'controller']);
+  t.same(outs.map((o) => o.actions), [1, 2, 3, 4].map((port) => [{ type: 'output', port, max_len: 0 }]));
+  t.same(outs.map((o) => o.data.readUInt16BE(12)), [0x88cc, 0x88cc, 0x88cc, 0x88cc]);
+});
+
+t.test('links are learned in both directions, one link.up per direction, once', async (t) => {
+  const { net, topo, handled } = setup();
+  net.cable(1n, 1, 2n, 2);
+  net.addSwitch(1n);
+  net.addSwitch(2n);
+  t.equal(net.flush(), 2, 'one probe each way crossed the cable');
+  t.same(handled, [true, true], 'both packet-ins were claimed as LLDP');
+  t.same(topo.links(), [l(1n, 1, 2n, 2), l(2n, 2, 1n, 1)]);
+  t.same(net.eventsOf('link.up').map((e) => e.data), [l(1n, 1, 2n, 2), l(2n, 2, 1n, 1)], 'in arrival order');
+  t.equal(net.eventsOf('link.up').length, 2);
+  net.clock.advance(INTERVAL);
+  net.flush();
+  net.clock.advance(INTERVAL);
+  net.flush();
+  t.equal(net.eventsOf('link.up').length, 2, 'refreshing probes raise no new events');
+  t.equal(topo.links().length, 2);
+  t.ok(topo.isInterSwitchPort(1n, 1));
+  t.ok(topo.isInterSwitchPort('0000000000000002', 2));
+  t.notOk(topo.isInterSwitchPort(1n, 3));
+  t.same(topo.neighbors(1n), [{ port_no: 1, peer: { dpid: id(2n), port_no: 2 } }]);
+  t.same(topo.neighbors('2'), [{ port_no: 2, peer: { dpid: id(1n), port_no: 1 } }], 'short hex dpid accepted');
+});
+
+t.test('LLDP a host sends (forged, foreign, replayed) makes no link, and is still claimed', async (t) => {
+  const { net, topo, handled } = setup();
+  net.addSwitch(1n);
+  net.addSwitch(2n);
+  const forged = new LldpProber(Buffer.from('guessed secret')).build({ dpid: 2n, port: 1, srcMac: '02:00:00:00:00:66', timestamp: net.clock.now(), ttlSeconds: 15 });
+  net.hostSends(1n, 3, forged);
+  const captured = net.links.get(2n)!.packetOuts()[0]!.data; // a real probe a host on s2 port 1 could have recorded
+  net.clock.advance(4 * INTERVAL);
+  net.discard();
+  net.hostSends(1n, 3, captured);
+  t.same(handled, [true, true]);
+  t.equal(topo.links().length, 0);
+  t.equal(net.eventsOf('link.up').length, 0);
+  t.equal(topo.counters.rejected.bad_hmac, 1);
+  t.equal(topo.counters.rejected.stale, 1);
+});
+
+t.test('links expire when probes stop arriving', async (t) => {
+  const { net, topo } = setup();
+  net.cable(1n, 1, 2n, 2);
+  net.addSwitch(1n);
+  net.addSwitch(2n);
+  net.flush();
+  t.equal(topo.links().length, 2);
+  net.cut(1n, 1); // no PORT_STATUS: only the missing probes tell
+  net.clock.advance(3 * INTERVAL);
+  t.equal(net.flush(), 0);
+  t.equal(topo.links().length, 2, 'still there at exactly 3 intervals');
+  net.clock.advance(INTERVAL);
+  t.same(topo.links(), [], 'gone on the next check');
+  const downs = net.eventsOf('link.down');
+  t.equal(downs.length, 2);
+  t.match(downs[0]!.data.reason, /no probe for 15000 ms/);
+});
+
+for (const [name, change, reason] of [
+  ['port_down (config)', { config: ['port_down'] }, 'port down'],
+  ['link_down (state)', { state: ['link_down'] }, 'port down'],
+  ['port deleted', 'delete', 'port deleted'],
+] as const) {
+  t.test(`a link vanishes at once when a port goes away: ${name}`, async (t) => {
+    const { net, topo } = setup();
+    net.cable(1n, 1, 2n, 2);
+    net.addSwitch(1n);
+    net.addSwitch(2n);
+    net.flush();
+    net.portStatus(2n, 2, change === 'delete' ? 'delete' : { ...change });
+    t.same(topo.links(), [], 'no clock advance needed');
+    t.same(net.eventsOf('link.down').map((e) => e.data.reason), [reason, reason], 'both directions, with the reason');
+    t.notOk(topo.isInterSwitchPort(1n, 1));
+  });
+}
+
+t.test('a port coming back up is probed right away, and a probe in flight to a down port is ignored', async (t) => {
+  const { net, topo } = setup();
+  net.cable(1n, 1, 2n, 2);
+  net.addSwitch(1n);
+  net.addSwitch(2n);
+  net.portStatus(2n, 2, { config: ['port_down'] }); // while both probes are on the wire
+  t.equal(net.flush(), 2);
+  t.same(topo.links(), [], 'neither in-flight probe made a link');
+  t.equal(topo.counters.rejected.unknown_port, 2);
+  const before = net.links.get(2n)!.packetOuts().length;
+  net.portStatus(2n, 2, { config: [] });
+  const after = net.links.get(2n)!.packetOuts();
+  t.equal(after.length, before + 1, 'one probe, now');
+  t.same(after.at(-1)!.actions, [{ type: 'output', port: 2, max_len: 0 }]);
+  net.flush();
+  t.same(topo.links(), [l(2n, 2, 1n, 1)], 'learned without waiting for the interval');
+});
+
+t.test('a switch leaving takes its links with it at once', async (t) => {
+  const { net, topo } = setup();
+  net.cable(1n, 1, 2n, 2);
+  net.cable(2n, 1, 3n, 1);
+  for (const d of [1n, 2n, 3n]) net.addSwitch(d);
+  net.flush();
+  t.equal(topo.links().length, 4);
+  net.removeSwitch(2n);
+  t.same(topo.links(), []);
+  t.same(net.eventsOf('link.down').map((e) => e.data.reason), Array(4).fill('switch down'));
+  t.same(topo.floodPorts(1n, 3), [1, 2, 4], 'port 1 is an edge port again');
+  const switchDown = net.log.findIndex((e) => e.type === 'switch.down');
+  t.ok(net.log.findIndex((e) => e.type === 'link.down') < switchDown, 'link.down comes before switch.down');
+});
+
+t.test('a re-cabled port: the new peer replaces the old one', async (t) => {
+  const { net, topo } = setup();
+  net.cable(1n, 1, 2n, 2);
+  for (const d of [1n, 2n, 3n]) net.addSwitch(d);
+  net.flush();
+  net.cut(1n, 1);
+  net.cable(1n, 1, 3n, 2);
+  topo.probeAll();
+  net.flush();
+  t.same(topo.links(), [l(1n, 1, 3n, 2), l(3n, 2, 1n, 1)]);
+  t.same(net.eventsOf('link.down').map((e) => e.data.reason), ['replaced by a new peer', 'replaced by a new peer']);
+});
+
+t.test('ring of four: tree, paths, and flooding that reaches every host once and never loops', async (t) => {
+  const { net, topo } = setup();
+  // Port 1 to the next switch, port 2 to the previous, port 3 a host.
+  const ring = [1n, 2n, 3n, 4n];
+  ring.forEach((d, i) => net.cable(d, 1, ring[(i + 1) % 4]!, 2));
+  for (const d of ring) net.addSwitch(d, 3);
+  net.flush();
+  t.equal(topo.links().length, 8);
+  const tree = Object.fromEntries([...topo.spanningTree()].map(([k, v]) => [k, [...v].sort()]));
+  t.same(tree, { [id(1n)]: [1, 2], [id(2n)]: [1, 2], [id(3n)]: [2], [id(4n)]: [1] }, 'the s3-s4 link is off the tree');
+  t.same(topo.shortestPath(1n, 3n, { inPort: 3, outPort: 3 }), [
+    { dpid: id(1n), inPort: 3, outPort: 1 },
+    { dpid: id(2n), inPort: 2, outPort: 1 },
+    { dpid: id(3n), inPort: 2, outPort: 3 },
+  ]);
+  t.same(topo.floodPorts(3n, 1), [], 'nothing is flooded from a blocked inter-switch port');
+  t.same(topo.floodPorts(3n, 3), [2], 'a host packet on s3 goes only up the tree');
+
+  // Flood a broadcast from the host on s1 by following floodPorts over the cables.
+  const peer = (d: bigint, p: number): [bigint, number] | undefined => {
+    const i = ring.indexOf(d);
+    if (p === 1) return [ring[(i + 1) % 4]!, 2];
+    if (p === 2) return [ring[(i + 3) % 4]!, 1];
+    return undefined;
+  };
+  const visits = new Map<bigint, number>();
+  const hostCopies: string[] = [];
+  const queue: [bigint, number][] = [[1n, 3]];
+  for (let steps = 0; queue.length > 0; steps++) {
+    if (steps > 50) return t.fail('flooding did not stop: a loop');
+    const [d, inPort] = queue.shift()!;
+    visits.set(d, (visits.get(d) ?? 0) + 1);
+    for (const p of topo.floodPorts(d, inPort)) {
+      const next = peer(d, p);
+      if (next) queue.push(next);
+      else hostCopies.push(`${d}/${p}`);
+    }
+  }
+  t.same([...visits.values()], [1, 1, 1, 1], 'every switch sees the broadcast exactly once');
+  t.same(hostCopies.sort(), ['2/3', '3/3', '4/3'], 'every other host gets one copy');
+});
+
+t.test('snapshot is plain JSON with port roles; stop() ends the probing', async (t) => {
+  const { net, topo } = setup();
+  net.cable(1n, 1, 2n, 1);
+  net.addSwitch(1n, 2);
+  net.addSwitch(2n, 2);
+  net.flush();
+  const snap = JSON.parse(JSON.stringify(topo.snapshot()));
+  t.equal(snap.switches.length, 2);
+  t.same(snap.switches[0].ports.map((p: { port_no: number; inter_switch: boolean; on_tree: boolean; up: boolean }) => [p.port_no, p.up, p.inter_switch, p.on_tree]), [
+    [1, true, true, true],
+    [2, true, false, false],
+  ]);
+  t.equal(snap.links.length, 2);
+  topo.stop();
+  const sent = net.links.get(1n)!.packetOuts().length;
+  net.clock.advance(10 * INTERVAL);
+  t.equal(net.links.get(1n)!.packetOuts().length, sent, 'no probes after stop');
+  t.equal(topo.links().length, 2, 'and no expiry either');
+});
