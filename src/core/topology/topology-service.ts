@@ -16,7 +16,7 @@ import type { Clock, TimerHandle } from '../clock.js';
 import type { EventBus } from '../events.js';
 import { isSwitchPort, portIsUp, type SwitchRecord, type SwitchRegistry } from '../switches.js';
 import { dpidId, LinkTable, type DpidLike, type Link, type PortRef } from './link-table.js';
-import { adjacency, shortestPath, spanningTree, type PathEnds, type PathHop } from './graph.js';
+import { adjacency, shortestPath, spanningTree, type Adjacency, type PathEnds, type PathHop } from './graph.js';
 import { LldpProber, type ProbeRejection } from './lldp-probe.js';
 
 export { lldpFlowSpecs, type LldpFlowSpec } from './lldp-probe.js';
@@ -72,7 +72,8 @@ export class TopologyService {
   private readonly intervalMs: number;
   private readonly timeoutMs: number;
   private readonly timer: TimerHandle;
-  private tree: { version: number; ports: Map<string, Set<number>> } | undefined;
+  /** Derived from the link table and rebuilt only when its version moves (apps query per packet). */
+  private derived: { version: number; adj: Adjacency; tree: Map<string, Set<number>> } | undefined;
   readonly counters: TopologyCounters = {
     probesSent: 0,
     probesDropped: 0,
@@ -143,13 +144,13 @@ export class TopologyService {
 
   /** Adjacent switches, one entry per (our port, peer port), sorted by our port. */
   neighbors(dpid: DpidLike): Neighbor[] {
-    const adj = adjacency(this.table.all()).get(dpidId(dpid)) ?? [];
+    const adj = this.view().adj.get(dpidId(dpid)) ?? [];
     return adj.map((a) => ({ port_no: a.port, peer: { dpid: a.peer, port_no: a.peerPort } }));
   }
 
   /** Fewest-hop path (see graph.ts for tie-breaking and the hop shape); undefined when unreachable. */
   shortestPath(src: DpidLike, dst: DpidLike, ends?: PathEnds): PathHop[] | undefined {
-    return shortestPath(adjacency(this.table.all()), dpidId(src), dpidId(dst), ends);
+    return shortestPath(this.view().adj, dpidId(src), dpidId(dst), ends);
   }
 
   /** Tree ports per switch that is up (empty for a switch with no tree links). Recomputed only after links change. */
@@ -252,9 +253,16 @@ export class TopologyService {
     return /^[0-9a-f]{16}$/.test(id) ? this.deps.switches.get(BigInt('0x' + id)) : undefined;
   }
 
+  private view(): { adj: Adjacency; tree: Map<string, Set<number>> } {
+    if (this.derived?.version !== this.table.version) {
+      const adj = adjacency(this.table.all());
+      this.derived = { version: this.table.version, adj, tree: spanningTree(adj) };
+    }
+    return this.derived;
+  }
+
   private treePorts(): Map<string, Set<number>> {
-    if (this.tree?.version !== this.table.version) this.tree = { version: this.table.version, ports: spanningTree(adjacency(this.table.all())) };
-    return this.tree.ports;
+    return this.view().tree;
   }
 
   private sortedSwitches(): SwitchRecord[] {

@@ -107,7 +107,7 @@ export class FakeNet {
   }
 
   /** A PORT_STATUS from the switch: modify with `config`/`state`, or delete. */
-  portStatus(dpid: bigint, port: number, change: { config?: string[]; state?: string[] } | 'delete'): void {
+  portStatus(dpid: bigint, port: number, change: { config?: readonly string[]; state?: readonly string[] } | 'delete'): void {
     const before = this.registry.get(dpid)!.ports.get(port) ?? fakePort(port, dpid);
     const desc = change === 'delete' ? before : { ...before, config: change.config ?? before.config, state: change.state ?? before.state };
     this.southbound.emit('message', this.links.get(dpid), { type: 'port_status', xid: 0, reason: change === 'delete' ? 'delete' : 'modify', desc });

@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+/** Everything `switchyard start` can be told, by flag or config file (flags win). */
+export interface ControllerConfig {
+  readonly of: { readonly port: number; readonly address: string; readonly tls?: { readonly key: string; readonly cert: string; readonly ca?: string } };
+  readonly http: { readonly port: number; readonly address: string };
+  readonly apps: readonly string[];
+  readonly echoIntervalMs: number;
+  readonly deadAfterMs: number;
+  readonly missSendLen: number | 'no_buffer';
+  readonly statsIntervalMs: number;
+  readonly lldpIntervalMs: number;
+  readonly hostIdleMs: number;
+  readonly stateDir: string;
+  readonly logLevel: string;
+  /** Per-app settings, by app name. */
+  readonly appConfig: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+export const DEFAULT_APPS: readonly string[] = [];
+
+export const defaults: ControllerConfig = {
+  of: { port: 6653, address: '0.0.0.0' },
+  http: { port: 8080, address: '127.0.0.1' },
+  apps: DEFAULT_APPS,
+  echoIntervalMs: 5000,
+  deadAfterMs: 15000,
+  missSendLen: 'no_buffer',
+  statsIntervalMs: 10000,
+  lldpIntervalMs: 5000,
+  hostIdleMs: 300000,
+  stateDir: '.switchyard',
+  logLevel: 'info',
+  appConfig: {},
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function port(v: string | number | undefined, what: string, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${what} must be a TCP port (0-65535), got ${String(v)}`);
+  return n;
+}
+function ms(v: string | number | undefined, what: string, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${what} must be a positive number of milliseconds, got ${String(v)}`);
+  return n;
+}
+
+const OPTIONS = {
+  config: { type: 'string' },
+  'of-port': { type: 'string' },
+  'of-address': { type: 'string' },
+  'http-port': { type: 'string' },
+  'http-address': { type: 'string' },
+  apps: { type: 'string' },
+  'tls-key': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-ca': { type: 'string' },
+  'echo-interval': { type: 'string' },
+  'dead-after': { type: 'string' },
+  'miss-send-len': { type: 'string' },
+  'stats-interval': { type: 'string' },
+  'lldp-interval': { type: 'string' },
+  'host-idle': { type: 'string' },
+  'state-dir': { type: 'string' },
+  'log-level': { type: 'string' },
+} as const;
+
+export const START_USAGE = `switchyard start [options]
+  --of-port N            OpenFlow port (default 6653; 6633 also works)
+  --of-address A         OpenFlow listen address (default 0.0.0.0)
+  --http-port N          REST port (default 8080)
+  --http-address A       REST listen address (default 127.0.0.1)
+  --apps a,b             apps to enable (default ${DEFAULT_APPS.join(',')}; "" for none)
+  --tls-key F --tls-cert F [--tls-ca F]   OpenFlow over TLS (mutual with --tls-ca)
+  --echo-interval MS --dead-after MS      keepalive (default 5000 / 15000)
+  --miss-send-len N|no_buffer             table-miss bytes sent up (default no_buffer)
+  --stats-interval MS --lldp-interval MS --host-idle MS
+  --state-dir DIR        where user-created state is kept (default .switchyard)
+  --log-level L          pino level (default info)
+  --config FILE          JSON file with the same settings (camelCase keys); flags win`;
+
+/** Parse `switchyard start` arguments (and the config file they name). Throws ConfigError. */
+export function parseStartArgs(args: readonly string[]): ControllerConfig {
+  let values: Partial<Record<keyof typeof OPTIONS, string>>;
+  try {
+    values = parseArgs({ args: [...args], options: OPTIONS, strict: true }).values;
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+  let file: Record<string, unknown> = {};
+  if (values.config !== undefined) {
+    try {
+      file = JSON.parse(readFileSync(values.config, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw new ConfigError(`cannot read config file ${values.config}: ${(e as Error).message}`);
+    }
+  }
+  const f = (k: string): string | number | undefined => {
+    const v = file[k];
+    return typeof v === 'string' || typeof v === 'number' ? v : undefined;
+  };
+  const tlsKey = values['tls-key'] ?? (f('tlsKey') as string | undefined);
+  const tlsCert = values['tls-cert'] ?? (f('tlsCert') as string | undefined);
+  const tlsCa = values['tls-ca'] ?? (f('tlsCa') as string | undefined);
+  if ((tlsKey === undefined) !== (tlsCert === undefined)) throw new ConfigError('TLS needs both --tls-key and --tls-cert');
+  const readPem = (p: string, what: string): string => {
+    try {
+      return readFileSync(p, 'utf8');
+    } catch (e) {
+      throw new ConfigError(`cannot read ${what} ${p}: ${(e as Error).message}`);
+    }
+  };
+  const appsText = values.apps ?? (Array.isArray(file.apps) ? (file.apps as string[]).join(',') : undefined);
+  const missText = values['miss-send-len'] ?? f('missSendLen');
+  let missSendLen: number | 'no_buffer' = defaults.missSendLen;
+  if (missText !== undefined && missText !== 'no_buffer') {
+    const n = Number(missText);
+    if (!Number.isInteger(n) || n < 0 || n > 0xffe5) throw new ConfigError(`--miss-send-len must be 0..65509 or no_buffer, got ${String(missText)}`);
+    missSendLen = n;
+  }
+  return {
+    of: {
+      port: port(values['of-port'] ?? f('ofPort'), '--of-port', defaults.of.port),
+      address: values['of-address'] ?? (f('ofAddress') as string | undefined) ?? defaults.of.address,
+      ...(tlsKey && tlsCert
+        ? { tls: { key: readPem(tlsKey, 'TLS key'), cert: readPem(tlsCert, 'TLS certificate'), ...(tlsCa ? { ca: readPem(tlsCa, 'TLS CA') } : {}) } }
+        : {}),
+    },
+    http: {
+      port: port(values['http-port'] ?? f('httpPort'), '--http-port', defaults.http.port),
+      address: values['http-address'] ?? (f('httpAddress') as string | undefined) ?? defaults.http.address,
+    },
+    apps: appsText === undefined ? defaults.apps : appsText.split(',').map((s) => s.trim()).filter(Boolean),
+    echoIntervalMs: ms(values['echo-interval'] ?? f('echoIntervalMs'), '--echo-interval', defaults.echoIntervalMs),
+    deadAfterMs: ms(values['dead-after'] ?? f('deadAfterMs'), '--dead-after', defaults.deadAfterMs),
+    missSendLen,
+    statsIntervalMs: ms(values['stats-interval'] ?? f('statsIntervalMs'), '--stats-interval', defaults.statsIntervalMs),
+    lldpIntervalMs: ms(values['lldp-interval'] ?? f('lldpIntervalMs'), '--lldp-interval', defaults.lldpIntervalMs),
+    hostIdleMs: ms(values['host-idle'] ?? f('hostIdleMs'), '--host-idle', defaults.hostIdleMs),
+    stateDir: values['state-dir'] ?? (f('stateDir') as string | undefined) ?? defaults.stateDir,
+    logLevel: values['log-level'] ?? (f('logLevel') as string | undefined) ?? defaults.logLevel,
+    appConfig: (typeof file.apps_config === 'object' && file.apps_config !== null ? file.apps_config : {}) as ControllerConfig['appConfig'],
+  };
+}
