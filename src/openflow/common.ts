@@ -28,6 +28,7 @@ export function readPortNo(r: Reader): PortNo {
   return v >= 0xfffffff8 ? (PortNoNames.byValue.get(v) as ReservedPort) : v;
 }
 export function writePortNo(w: Writer, p: PortNo): void {
+  if (typeof p === "number") return w.u32(p);
   const v = enumValue(PortNoNames, p);
   if (v === undefined) w.fail(`unknown port ${show(p)}; use a number or one of ${[...PortNoNames.byName.keys()].join(', ')}`);
   w.u32(v);

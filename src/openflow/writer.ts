@@ -41,12 +41,12 @@ export class Writer {
   }
 
   u8(v: number): void {
-    if (!(v >= 0 && v <= 0xff && Number.isInteger(v))) this.fail(`value ${String(v)} does not fit in 8 bits`);
+    if (typeof v !== 'number' || (v & 0xff) !== v) this.fail(`value ${String(v)} does not fit in 8 bits`);
     this.grow(1);
     this.buf[this.pos++] = v;
   }
   u16(v: number): void {
-    if (!(v >= 0 && v <= 0xffff && Number.isInteger(v))) this.fail(`value ${String(v)} does not fit in 16 bits`);
+    if (typeof v !== 'number' || (v & 0xffff) !== v) this.fail(`value ${String(v)} does not fit in 16 bits`);
     this.grow(2);
     const b = this.buf;
     b[this.pos] = v >>> 8;
@@ -54,7 +54,7 @@ export class Writer {
     this.pos += 2;
   }
   u32(v: number): void {
-    if (!(v >= 0 && v <= 0xffffffff && Number.isInteger(v))) this.fail(`value ${String(v)} does not fit in 32 bits`);
+    if (typeof v !== 'number' || v >>> 0 !== v) this.fail(`value ${String(v)} does not fit in 32 bits`);
     this.grow(4);
     const b = this.buf;
     const p = this.pos;

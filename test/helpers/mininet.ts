@@ -154,6 +154,9 @@ export class Mininet {
     this.child.stdin.on('error', () => undefined); // EPIPE after the driver exited
     createInterface({ input: this.child.stderr }).on('line', (l) => this.keepErr(l));
     createInterface({ input: this.child.stdout }).on('line', (l) => this.onLine(l));
+    // A forgotten network must not keep the test process alive: at exit the hook below signals it.
+    this.child.unref();
+    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as unknown as { unref?: () => void }).unref?.();
     live.add(this);
     if (!exitHook) {
       exitHook = true;
@@ -268,8 +271,11 @@ export class Mininet {
   private async doStop(): Promise<StopReport> {
     if (this.exitInfo === undefined) {
       this.child.stdin.end(`${JSON.stringify({ id: this.nextId++, cmd: 'stop' })}\n`);
-      const waitExit = (ms: number): Promise<boolean> =>
-        Promise.race([this.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
+      const waitExit = (ms: number): Promise<boolean> => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)));
+        return Promise.race([this.exited.then(() => true), late]).finally(() => clearTimeout(timer));
+      };
       if (!(await waitExit(30_000))) {
         this.keepErr('helper: driver did not exit within 30 s of stop; sending SIGTERM');
         this.child.kill('SIGTERM');
@@ -291,7 +297,7 @@ export class Mininet {
     for (const b of bridges) await run('ovs-vsctl', ['--if-exists', 'del-br', b]);
     const links = ln.stdout.split('\n').map((l) => l.split(': ')[1]?.split('@')[0] ?? '').filter((n) => n && ours(n));
     for (const l of links) await run('ip', ['link', 'del', l]);
-    return [...bridges, ...links];
+    return [...new Set([...bridges, ...links])];
   }
 
   private keepErr(line: string): void {

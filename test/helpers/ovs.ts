@@ -181,11 +181,12 @@ export async function createBridge(name: string, opts: BridgeOptions): Promise<B
   const br = own(name);
   if (br.length > 12) throw new Error(`bridge name ${br} is longer than 12 characters (ports are ${br}pNN, at most 15)`);
   hookExit();
+  await reapOrphans();
   if (typeof opts.ssl === 'object') await setSsl(opts.ssl);
   const target = `${opts.ssl ? 'ssl' : 'tcp'}:${opts.controllerHost ?? '127.0.0.1'}:${opts.controllerPort}`;
   const bridgeOpts = [
     'datapath_type=netdev', 'protocols=OpenFlow13', `fail_mode=${opts.failMode ?? 'secure'}`,
-    'other-config:disable-in-band=true', 'controller=[@c]',
+    'other-config:disable-in-band=true', 'controller=[@c]', `external-ids:${OWNER_KEY}=${process.pid}`,
     ...(opts.dpid !== undefined ? [`other-config:datapath-id=${opts.dpid.toString(16).padStart(16, '0')}`] : []),
   ];
   // veths first, then one transaction: the switch's first handshake already lists every port
@@ -326,12 +327,43 @@ function cleanupSync(): void {
   forget();
 }
 
+const OWNER_KEY = 'switchyard-test-pid';
+let reaped: Promise<void> | undefined;
+
+/**
+ * Bridges an earlier test process made and could not delete (it was
+ * SIGKILLed, or died of a signal, which skips exit hooks) carry that
+ * process's pid: delete them with their veths and that process's namespaces.
+ * Once per process.
+ */
+function reapOrphans(): Promise<void> {
+  reaped ??= (async () => {
+    const r = await run('ovs-vsctl', ['--format=json', '--columns=name,external_ids', 'list', 'Bridge']);
+    if (r.code !== 0) return;
+    const rows = (JSON.parse(r.stdout) as { data: [string, ['map', [string, string][]]][] }).data;
+    const dead = rows
+      .filter(([, [, ids]]) => ids.some(([k, v]) => k === OWNER_KEY && Number(v) !== process.pid && !alive(Number(v))))
+      .map(([name]) => name);
+    if (dead.length === 0) return;
+    const [links, netns] = await Promise.all([run('ip', ['-o', 'link']), run('ip', ['netns', 'list'])]);
+    for (const br of dead) {
+      await run('ovs-vsctl', ['--if-exists', 'del-br', br]);
+      const veth = new RegExp(`^${br}[pq]\\d+$`);
+      for (const l of links.stdout.split('\n').map((x) => x.split(': ')[1]?.split('@')[0] ?? '')) if (veth.test(l)) await run('ip', ['link', 'del', l]);
+      for (const n of netns.stdout.split('\n').map((x) => x.split(' ')[0] ?? '')) if (n && n.startsWith(br.slice(0, ovsPrefix.length))) await run('ip', ['netns', 'del', n]);
+    }
+    process.stderr.write(`ovs helper: removed bridges left by dead test processes: ${dead.join(' ')}\n`);
+  })();
+  return reaped;
+}
+
 function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

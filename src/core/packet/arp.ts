@@ -32,7 +32,8 @@ export function parseArp(buf: Buffer, off: number, end: number): ArpLayer | Pack
   const hlen = buf[off + 4]!;
   const plen = buf[off + 5]!;
   if (hlen !== 6 || plen !== 4) {
-    return new PacketError('arp', 'bad_value', off + 4, `hlen ${hlen}/plen ${plen}: only 6-byte hardware and 4-byte protocol addresses are supported`);
+    const reason = `hlen ${hlen}/plen ${plen}: only 6-byte hardware and 4-byte protocol addresses are supported`;
+    return new PacketError('arp', 'bad_value', off + 4, reason);
   }
   if (end - off < ARP_LENGTH) return truncated('arp', off, ARP_LENGTH, end - off);
   return {

@@ -59,13 +59,21 @@ type Out = Mutable<DecodedPacket>;
 interface Carrier {
   /** Where the upper-layer message starts. */
   readonly start: number;
-  /** Where the IP header says the datagram ends, and where the captured bytes of it end. */
+  /** Where the IP header says the datagram ends. */
   readonly declaredEnd: number;
+  /** Where the captured bytes of it end (earlier when the capture was cut). */
   readonly end: number;
   /** A first fragment: the upper layer's length fields describe bytes not in this packet. */
   readonly fragment: boolean;
+  /** The addresses for a pseudo-header; set only when checksums are to be verified. */
   readonly src: Uint8Array | undefined;
   readonly dst: Uint8Array | undefined;
+}
+
+// Layers are fresh objects from their parser and nothing else holds them
+// yet, so adding a checksum verdict to one is safe.
+function withVerdict<T extends { checksumOk?: boolean }>(layer: T, ok: boolean): void {
+  (layer as { checksumOk?: boolean }).checksumOk = ok;
 }
 
 function fail(out: Out, e: PacketError): void {
@@ -88,18 +96,17 @@ function partialEthernet(out: Out, buf: Buffer, err: PacketError): void {
   out.vlans = tags;
 }
 
-function decodeUdp(out: Out, buf: Buffer, c: Carrier, verify: boolean): void {
+function decodeUdp(out: Out, buf: Buffer, c: Carrier): void {
   const udp = parseUdp(buf, c.start, c.end);
   if (udp instanceof PacketError) return fail(out, udp);
   out.udp = udp;
   const udpEnd = c.start + udp.length;
   if (!c.fragment && udpEnd > c.declaredEnd) {
-    return fail(out, new PacketError('udp', 'bad_length', c.start + 4, `length ${udp.length} runs past the IP payload (${c.declaredEnd - c.start} bytes)`));
+    const reason = `length ${udp.length} runs past the IP payload (${c.declaredEnd - c.start} bytes)`;
+    return fail(out, new PacketError('udp', 'bad_length', c.start + 4, reason));
   }
   const whole = !c.fragment && udpEnd <= c.end;
-  if (verify && whole && c.src && c.dst) {
-    (udp as Mutable<UdpLayer>).checksumOk = udpChecksumOk(buf, c.start, udp.length, c.src, c.dst);
-  }
+  if (whole && c.src && c.dst) withVerdict(udp, udpChecksumOk(buf, c.start, udp.length, c.src, c.dst));
   const dataStart = c.start + UDP_HEADER_LENGTH;
   const dataEnd = Math.min(udpEnd, c.end);
   if (isDhcpPort(udp.srcPort) || isDhcpPort(udp.dstPort)) {
@@ -111,13 +118,11 @@ function decodeUdp(out: Out, buf: Buffer, c: Carrier, verify: boolean): void {
   setPayload(out, buf, dataStart, dataEnd);
 }
 
-function decodeTcp(out: Out, buf: Buffer, c: Carrier, verify: boolean): void {
+function decodeTcp(out: Out, buf: Buffer, c: Carrier): void {
   const tcp = parseTcp(buf, c.start, c.end);
   if (tcp instanceof PacketError) return fail(out, tcp);
   out.tcp = tcp;
-  if (verify && !c.fragment && c.declaredEnd === c.end && c.src && c.dst) {
-    (tcp as Mutable<TcpLayer>).checksumOk = tcpChecksumOk(buf, c.start, c.end, c.src, c.dst);
-  }
+  if (!c.fragment && c.declaredEnd === c.end && c.src && c.dst) withVerdict(tcp, tcpChecksumOk(buf, c.start, c.end, c.src, c.dst));
   setPayload(out, buf, c.start + tcp.dataOffset * 4, c.end);
 }
 
@@ -149,9 +154,9 @@ function decodeIpv4(out: Out, buf: Buffer, off: number, verify: boolean): void {
       return setPayload(out, buf, start + ICMP_HEADER_LENGTH, end);
     }
     case IPPROTO_UDP:
-      return decodeUdp(out, buf, c, verify);
+      return decodeUdp(out, buf, c);
     case IPPROTO_TCP:
-      return decodeTcp(out, buf, c, verify);
+      return decodeTcp(out, buf, c);
     default:
       return setPayload(out, buf, start, end);
   }
@@ -164,7 +169,8 @@ function decodeIpv6(out: Out, buf: Buffer, off: number, verify: boolean): void {
   const declaredEnd = off + IPV6_HEADER_LENGTH + ip.payloadLength;
   const end = Math.min(declaredEnd, buf.length);
   if (declaredEnd > buf.length) {
-    fail(out, new PacketError('ipv6', 'truncated', buf.length, `payload length ${ip.payloadLength}, ${buf.length - off - IPV6_HEADER_LENGTH} bytes captured`));
+    const captured = buf.length - off - IPV6_HEADER_LENGTH;
+    fail(out, new PacketError('ipv6', 'truncated', buf.length, `payload length ${ip.payloadLength}, ${captured} bytes captured`));
   }
   const start = ip.protocolOffset;
   const frag = ip.fragment;
@@ -174,8 +180,10 @@ function decodeIpv6(out: Out, buf: Buffer, off: number, verify: boolean): void {
     declaredEnd,
     end,
     fragment: frag !== undefined && frag.more,
-    src: verify ? buf.subarray(off + 8, off + 24) : undefined,
-    dst: verify ? buf.subarray(off + 24, off + 40) : undefined,
+    // In transit through a routing header the checksum covers an address we
+    // would have to dig out per routing type; give no verdict instead of a wrong one.
+    src: verify && !ip.segmentsLeft ? buf.subarray(off + 8, off + 24) : undefined,
+    dst: verify && !ip.segmentsLeft ? buf.subarray(off + 24, off + 40) : undefined,
   };
   switch (ip.protocol) {
     case IPPROTO_ICMPV6: {
@@ -187,9 +195,9 @@ function decodeIpv6(out: Out, buf: Buffer, off: number, verify: boolean): void {
       return icmp.options ? undefined : setPayload(out, buf, start + 8, end);
     }
     case IPPROTO_UDP:
-      return decodeUdp(out, buf, c, verify);
+      return decodeUdp(out, buf, c);
     case IPPROTO_TCP:
-      return decodeTcp(out, buf, c, verify);
+      return decodeTcp(out, buf, c);
     default:
       return setPayload(out, buf, start, end);
   }

@@ -91,7 +91,9 @@ export function parseDhcpOptions(buf: Buffer, off: number, end: number, whole: b
     const v = p + 2;
     if (v > end || v + buf[p + 1]! > end) {
       const need = v > end ? 2 : 2 + buf[p + 1]!;
-      return whole ? new PacketError('dhcp', 'bad_length', p, `option ${code} needs ${need} bytes, ${end - p} left`) : truncated('dhcp', p, need, end - p);
+      return whole
+        ? new PacketError('dhcp', 'bad_length', p, `option ${code} needs ${need} bytes, ${end - p} left`)
+        : truncated('dhcp', p, need, end - p);
     }
     out.push(decodeOne(buf, code, v, v + buf[p + 1]!));
     p = v + buf[p + 1]!;

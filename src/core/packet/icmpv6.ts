@@ -169,7 +169,11 @@ export function buildIcmpv6Echo(f: Icmpv6EchoFields): Buffer {
   return buildIcmpv6({ src: f.src, dst: f.dst, type: f.reply ? ICMPV6_ECHO_REPLY : ICMPV6_ECHO_REQUEST, body });
 }
 
-function withLinkLayer(kind: 'source_link_layer_address' | 'target_link_layer_address', mac: string | undefined, options: readonly NdpOption[] | undefined): readonly NdpOption[] {
+function withLinkLayer(
+  kind: 'source_link_layer_address' | 'target_link_layer_address',
+  mac: string | undefined,
+  options: readonly NdpOption[] | undefined,
+): readonly NdpOption[] {
   const rest = options ?? [];
   return mac === undefined ? rest : [{ type: kind, address: mac }, ...rest];
 }

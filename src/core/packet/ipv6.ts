@@ -41,6 +41,11 @@ export interface Ipv6Layer {
   /** Offset, from the start of the frame, of the upper-layer header. */
   readonly protocolOffset: number;
   readonly fragment?: Ipv6Fragment;
+  /**
+   * A routing header's segments left, when one is present. Above zero, the
+   * upper-layer checksum covers the final destination (RFC 8200 §8.1), not `dst`.
+   */
+  readonly segmentsLeft?: number;
 }
 
 const NO_EXTENSIONS: readonly number[] = Object.freeze([]) as readonly number[];
@@ -73,6 +78,7 @@ export function parseIpv6(buf: Buffer, off: number, end: number): Ipv6Layer | Pa
   let p = off + IPV6_HEADER_LENGTH;
   let extensionHeaders = NO_EXTENSIONS;
   let fragment: Ipv6Fragment | undefined;
+  let segmentsLeft: number | undefined;
   if (isExtensionHeader(nh)) {
     const seen: number[] = [];
     while (isExtensionHeader(nh)) {
@@ -86,6 +92,7 @@ export function parseIpv6(buf: Buffer, off: number, end: number): Ipv6Layer | Pa
         length = (buf[p + 1]! + 2) * 4;
       } else {
         length = (buf[p + 1]! + 1) * 8;
+        if (nh === IPPROTO_ROUTING) segmentsLeft = buf[p + 3]!;
       }
       if (p + length > declaredEnd || p + length > end) return extensionShort(p, length, declaredEnd, end);
       seen.push(nh);
@@ -110,6 +117,7 @@ export function parseIpv6(buf: Buffer, off: number, end: number): Ipv6Layer | Pa
     protocolOffset: p,
   };
   if (fragment) layer.fragment = fragment;
+  if (segmentsLeft !== undefined) layer.segmentsLeft = segmentsLeft;
   return layer;
 }
 

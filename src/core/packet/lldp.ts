@@ -66,7 +66,11 @@ const TEXT_TLVS: Readonly<Record<number, 'port_description' | 'system_name' | 's
   [LLDP_TLV_SYSTEM_NAME]: 'system_name',
   [LLDP_TLV_SYSTEM_DESCRIPTION]: 'system_description',
 };
-const TEXT_CODES = { port_description: LLDP_TLV_PORT_DESCRIPTION, system_name: LLDP_TLV_SYSTEM_NAME, system_description: LLDP_TLV_SYSTEM_DESCRIPTION } as const;
+const TEXT_CODES = {
+  port_description: LLDP_TLV_PORT_DESCRIPTION,
+  system_name: LLDP_TLV_SYSTEM_NAME,
+  system_description: LLDP_TLV_SYSTEM_DESCRIPTION,
+} as const;
 
 function isMacSubtype(tlv: number, subtype: number): boolean {
   return tlv === LLDP_TLV_CHASSIS_ID ? subtype === LLDP_CHASSIS_ID_MAC : subtype === LLDP_PORT_ID_MAC;
@@ -110,13 +114,15 @@ function decodeOptional(buf: Buffer, code: number, p: number, end: number): Lldp
   } else if (code === LLDP_TLV_SYSTEM_CAPABILITIES && end - p === 4) {
     return { type: 'system_capabilities', capabilities: buf.readUInt16BE(p), enabled: buf.readUInt16BE(p + 2) };
   } else if (code === LLDP_TLV_ORG_SPECIFIC && end - p >= 4) {
-    return { type: 'org_specific', oui: `${HEX_BYTE[buf[p]!]}:${HEX_BYTE[buf[p + 1]!]}:${HEX_BYTE[buf[p + 2]!]}`, subtype: buf[p + 3]!, data: buf.toString('hex', p + 4, end) };
+    const oui = `${HEX_BYTE[buf[p]!]}:${HEX_BYTE[buf[p + 1]!]}:${HEX_BYTE[buf[p + 2]!]}`;
+    return { type: 'org_specific', oui, subtype: buf[p + 3]!, data: buf.toString('hex', p + 4, end) };
   }
   return { type: 'tlv', code, data: buf.toString('hex', p, end) };
 }
 
 const MANDATORY = [LLDP_TLV_CHASSIS_ID, LLDP_TLV_PORT_ID, LLDP_TLV_TTL] as const;
-const MANDATORY_MIN = [2, 2, 2] as const;
+/** An id is a subtype and at least one byte; a TTL is two bytes. */
+const MANDATORY_MIN_LENGTH = 2;
 
 /**
  * The LLDPDU from `off` to `end`. Bytes after End of LLDPDU (Ethernet
@@ -141,7 +147,7 @@ export function parseLldp(buf: Buffer, off: number, end: number): LldpLayer | Pa
       if (code !== MANDATORY[index]) {
         return new PacketError('lldp', 'bad_value', p, `TLV ${index + 1} has type ${code}; chassis id, port id and TTL must come first`);
       }
-      if (length < MANDATORY_MIN[index]) return new PacketError('lldp', 'bad_length', p, `type ${code} TLV of length ${length}`);
+      if (length < MANDATORY_MIN_LENGTH) return new PacketError('lldp', 'bad_length', p, `type ${code} TLV of length ${length}`);
       if (code === LLDP_TLV_TTL) ttl = buf.readUInt16BE(v);
       else if (code === LLDP_TLV_CHASSIS_ID) chassisId = decodeId(buf, code, v, v + length);
       else portId = decodeId(buf, code, v, v + length);

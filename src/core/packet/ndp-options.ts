@@ -66,7 +66,9 @@ export function parseNdpOptions(buf: Buffer, off: number, end: number, whole: bo
   const out: NdpOption[] = [];
   let p = off;
   while (p < end) {
-    if (end - p < 2) return whole ? new PacketError('icmpv6', 'bad_length', p, 'option header cut by the end of the message') : truncated('icmpv6', p, 2, end - p);
+    if (end - p < 2) {
+      return whole ? new PacketError('icmpv6', 'bad_length', p, 'option header cut by the end of the message') : truncated('icmpv6', p, 2, end - p);
+    }
     const size = buf[p + 1]! * 8;
     // RFC 4861 §4.6: a zero length would loop forever; the packet is discarded.
     if (size === 0) return new PacketError('icmpv6', 'bad_length', p + 1, `option ${buf[p]} has length 0`);

@@ -117,13 +117,19 @@ export function encodeOxm(w: Writer, f: OxmField): void {
   if (masked && !info.maskable) {
     w.fail(`OXM field ${info.name} cannot carry a mask in OpenFlow 1.3 (Table 12); remove "mask"`);
   }
-  w.u16(OFPXMC_OPENFLOW_BASIC);
-  w.u8((info.code << 1) | (masked ? 1 : 0));
-  const at = w.reserve8();
-  const from = w.pos;
+  // The header is written in one go: this runs for every field of every flow-mod.
+  const payload = masked ? 2 * info.length : info.length;
+  w.grow(4 + payload);
+  const b = w.buf;
+  const p = w.pos;
+  b[p] = OFPXMC_OPENFLOW_BASIC >>> 8;
+  b[p + 1] = OFPXMC_OPENFLOW_BASIC & 0xff;
+  b[p + 2] = (info.code << 1) | (masked ? 1 : 0);
+  w.pos = p + 4;
   writeValue(w, info, value, 'value');
   if (masked) writeValue(w, info, mask, 'mask');
-  w.patch8(at, w.pos - from);
+  // oxm_length is the bytes written, as for any reserved length.
+  w.patch8(p + 3, w.pos - p - 4);
 }
 
 function writeValue(w: Writer, info: OxmFieldInfo, v: unknown, what: string): void {

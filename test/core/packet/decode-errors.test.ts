@@ -77,8 +77,7 @@ t.test('a packet-in cut at miss_send_len keeps the headers it has', async (t) =>
 });
 
 t.test('IPv4 header problems', async (t) => {
-  const base = QINQ_ICMP.subarray(8); // drop the tags: a plain frame
-  const plain = Buffer.concat([QINQ_ICMP.subarray(0, 12), base.subarray(12 - 8 + 8)]);
+  const plain = Buffer.concat([QINQ_ICMP.subarray(0, 12), QINQ_ICMP.subarray(20)]); // tags dropped
   t.equal(decodePacket(plain).icmp?.type, 8, 'untagged copy decodes');
   t.same(err(decodePacket(patch(plain, 14, '65'))), { layer: 'ipv4', kind: 'bad_value', offset: 14 }, 'version 6 in an IPv4 frame');
   t.same(err(decodePacket(patch(plain, 14, '44'))), { layer: 'ipv4', kind: 'bad_length', offset: 14 }, 'ihl 4');
@@ -122,12 +121,17 @@ t.test('UDP length and IPv4 fragments', async (t) => {
 });
 
 t.test('IPv6 extension headers and fragments', async (t) => {
-  const later = patch(IPV6_EXTENSION_CHAIN, 96, '0b91'); // fragment offset 370, M=1
+  const later = patch(IPV6_EXTENSION_CHAIN, 88, '0b91'); // fragment offset 370, M=1
   const d = decodePacket(later);
   t.equal(d.error, undefined);
   t.match(d.ipv6, { extensionHeaders: [0, 43, 44], protocol: 60, fragment: { offset: 370, more: true } });
   t.equal(d.udp, undefined);
-  t.equal(d.payloadOffset, 102);
+  t.equal(d.payloadOffset, 94, 'everything after the fragment header is fragment data');
+
+  const inTransit = decodePacket(patch(IPV6_EXTENSION_CHAIN, 65, '01'), { checksums: true });
+  t.match(inTransit.ipv6, { segmentsLeft: 1 });
+  t.ok(inTransit.udp);
+  t.notOk('checksumOk' in (inTransit.udp ?? {}), 'no checksum verdict while segments are left');
 
   const short = patch(IPV6_EXTENSION_CHAIN, 18, '0010'); // payload length 16: routing header runs past it
   t.same(err(decodePacket(short)), { layer: 'ipv6', kind: 'bad_length', offset: 62 });
@@ -148,7 +152,7 @@ t.test('ICMPv6, LLDP, DHCP, ARP, TCP problems', async (t) => {
 
   t.same(err(decodePacket(patch(LLDP_FULL, 14, '04'))), { layer: 'lldp', kind: 'bad_value', offset: 14 }, 'port id first');
   t.same(err(decodePacket(LLDP_FULL.subarray(0, 40))), { layer: 'lldp', kind: 'truncated', offset: 38 });
-  t.same(err(decodePacket(LLDP_FULL.subarray(0, 46))), { layer: 'lldp', kind: 'truncated', offset: 46 }, 'TTL missing');
+  t.same(err(decodePacket(LLDP_FULL.subarray(0, 42))), { layer: 'lldp', kind: 'truncated', offset: 42 }, 'TTL missing');
   const noEnd = decodePacket(LLDP_FULL.subarray(0, LLDP_FULL.length - 2));
   t.equal(noEnd.error, undefined, 'End TLV missing at the end of the frame is accepted');
   t.equal(noEnd.lldp?.tlvs.length, 5);
