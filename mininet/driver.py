@@ -438,9 +438,8 @@ def main():
     code = 0
     try:
         arg = sys.argv[1] if len(sys.argv) > 1 else '-'
-        spec = json.loads(sys.stdin.readline() if arg == '-' else arg)
-        driver = Driver(spec)
         try:
+            driver = Driver(json.loads(sys.stdin.readline() if arg == '-' else arg))
             driver.start()
         except (Shutdown, KeyboardInterrupt):
             raise

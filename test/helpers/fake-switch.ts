@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import { EventEmitter } from 'node:events';
 import { Framer } from '../../src/openflow/framer.js';
 import { decodeMessage, encodeMessage } from '../../src/openflow/codec.js';
@@ -97,9 +98,12 @@ export class FakeSwitch extends EventEmitter {
     this.ports = Array.from({ length: opts.ports ?? 2 }, (_, i) => fakePort(i + 1, opts.dpid));
   }
 
-  connect(port: number, host = '127.0.0.1'): Promise<void> {
+  /** Plain TCP, or TLS when `tlsOptions` is given (client certificate, CA to trust). */
+  connect(port: number, host = '127.0.0.1', tlsOptions?: tls.ConnectionOptions): Promise<void> {
     return new Promise((resolve, reject) => {
-      const sock = net.connect(port, host, () => resolve());
+      const sock = tlsOptions
+        ? tls.connect({ port, host, ...tlsOptions }, () => resolve())
+        : net.connect(port, host, () => resolve());
       this.sock = sock;
       sock.once('error', reject);
       sock.on('data', (chunk) => this.framer.push(chunk, (f) => this.onFrame(decodeMessage(f))));

@@ -149,6 +149,7 @@ export {
   LLDP_PORT_ID_LOCAL,
   parseLldp,
   buildLldp,
+  lldpIdBytes,
   type LldpId,
   type LldpIdFormat,
   type LldpTlv,

@@ -190,33 +190,40 @@ function defaultFormat(tlvCode: number, id: LldpId): LldpIdFormat {
   return isTextSubtype(tlvCode, id.subtype) ? 'text' : 'hex';
 }
 
-function encodeId(tlvCode: number, id: LldpId, field: string): Buffer {
-  const subtype = uint('lldp', `${field}.subtype`, id.subtype, 8);
+function idValue(tlvCode: number, id: LldpId, field: string): Buffer {
   const format = id.format ?? defaultFormat(tlvCode, id);
-  let value: Uint8Array;
   switch (format) {
     case 'mac':
-      value = macBytes('lldp', field, id.value);
-      break;
+      return macBytes('lldp', field, id.value);
     case 'ipv4':
     case 'ipv6': {
       const ip = ipBytes('lldp', field, id.value);
       if ((ip.length === 4) !== (format === 'ipv4')) throw new PacketBuildError('lldp', field, `${JSON.stringify(id.value)} is not ${format}`);
       // IANA address family numbers: 1 IPv4, 2 IPv6.
-      value = Buffer.concat([Buffer.from([ip.length === 4 ? 1 : 2]), ip]);
-      break;
+      return Buffer.concat([Buffer.from([ip.length === 4 ? 1 : 2]), ip]);
     }
     case 'text':
-      value = Buffer.from(id.value, 'utf8');
-      break;
+      return Buffer.from(id.value, 'utf8');
     case 'hex':
-      value = toBytes('lldp', field, id.value);
-      break;
+      return Buffer.from(toBytes('lldp', field, id.value));
     default: {
       const never: never = format;
       throw new PacketBuildError('lldp', `${field}.format`, `unknown format ${JSON.stringify(never)}`);
     }
   }
+}
+
+/**
+ * The id's bytes as on the wire (after the subtype byte), e.g. to compare a
+ * binary port number without caring whether it decoded as text or hex.
+ */
+export function lldpIdBytes(id: LldpId, kind: 'chassis' | 'port'): Buffer {
+  return idValue(kind === 'chassis' ? LLDP_TLV_CHASSIS_ID : LLDP_TLV_PORT_ID, id, kind === 'chassis' ? 'chassisId' : 'portId');
+}
+
+function encodeId(tlvCode: number, id: LldpId, field: string): Buffer {
+  const subtype = uint('lldp', `${field}.subtype`, id.subtype, 8);
+  const value = idValue(tlvCode, id, field);
   if (value.length < 1 || value.length > 255) throw new PacketBuildError('lldp', field, `id of ${value.length} bytes; 1 to 255 allowed`);
   return tlv(tlvCode, Buffer.concat([Buffer.from([subtype]), value]), field);
 }

@@ -40,6 +40,7 @@ import {
   buildUdp,
   decodePacket,
   ipv6MulticastMac,
+  lldpIdBytes,
   solicitedNodeMulticast,
   tcpFlagNames,
   type DecodedPacket,
@@ -158,6 +159,18 @@ t.test('decode(build(x)) gives x back', async (t) => {
   t.same(d('lldp2').lldp!.portId, { subtype: 4, value: '2001:db8::1', format: 'ipv6' });
   t.same(d('lldp3').lldp!.portId, { subtype: 6, value: '0a0b0c', format: 'hex' });
   t.equal(d('lldp0').lldp!.systemName, 'sw-ünïcode');
+
+  // A binary port number (as Ryu sends it) may be valid UTF-8: decoded as
+  // text or hex, lldpIdBytes gives back the same 4 bytes.
+  const binaryPort = decodePacket(buildEthernet({
+    dst: LLDP_MULTICAST, src: A, ethertype: ETHERTYPE_LLDP,
+    payload: buildLldp({ chassisId: { subtype: 7, value: 'dpid:1' }, portId: { subtype: 2, value: '00000003', format: 'hex' }, ttl: 120 }),
+  })).lldp!;
+  t.equal(binaryPort.portId.format, 'text');
+  t.same(lldpIdBytes(binaryPort.portId, 'port'), Buffer.from([0, 0, 0, 3]));
+  t.same(lldpIdBytes({ subtype: 2, value: 'ff000003', format: 'hex' }, 'port'), Buffer.from([0xff, 0, 0, 3]));
+  t.same(lldpIdBytes(d('lldp1').lldp!.chassisId, 'chassis'), Buffer.from('02000000000a', 'hex'));
+  t.same(lldpIdBytes(d('lldp2').lldp!.chassisId, 'chassis'), Buffer.from('01c0000201', 'hex'), 'IANA family + address');
 });
 
 t.test('arpReply', async (t) => {
