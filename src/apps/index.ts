@@ -1,4 +1,5 @@
 import type { AppDefinition } from '../core/apps/app-context.js';
+import { l2SwitchApp } from './l2-switch/l2-switch.js';
 
 /** Every app that ships with Switchyard, by name. */
-export const BUILTIN_APPS: readonly AppDefinition[] = [];
+export const BUILTIN_APPS: readonly AppDefinition[] = [l2SwitchApp];
