@@ -26,20 +26,27 @@ const flowMod: OfpMessage = {
   instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: 2, max_len: 0xffe5 }] }],
 };
 
-function measure(name: string, fn: () => void): { name: string; perSec: number; ns: number } {
-  // Warm up so the JIT has compiled the path we measure.
-  for (let i = 0; i < 200_000; i++) fn();
-  let n = 0;
-  const start = process.hrtime.bigint();
-  const budget = 2_000_000_000n; // 2 s
-  let now = start;
-  while (now - start < budget) {
-    for (let i = 0; i < 10_000; i++) fn();
-    n += 10_000;
-    now = process.hrtime.bigint();
+/**
+ * Seven rounds of 400 ms after a warm-up; the median round is the figure
+ * (the best is printed too): a 2-core VM's neighbours make single runs noisy.
+ */
+function measure(name: string, fn: () => void): { name: string; perSec: number; ns: number; bestPerSec: number } {
+  for (let i = 0; i < 300_000; i++) fn();
+  const rounds: number[] = [];
+  for (let r = 0; r < 7; r++) {
+    let n = 0;
+    const start = process.hrtime.bigint();
+    let now = start;
+    while (now - start < 400_000_000n) {
+      for (let i = 0; i < 10_000; i++) fn();
+      n += 10_000;
+      now = process.hrtime.bigint();
+    }
+    rounds.push(Number(now - start) / n);
   }
-  const ns = Number(now - start) / n;
-  return { name, perSec: Math.round(1e9 / ns), ns };
+  rounds.sort((a, b) => a - b);
+  const ns = rounds[3]!;
+  return { name, perSec: Math.round(1e9 / ns), ns, bestPerSec: Math.round(1e9 / rounds[0]!) };
 }
 
 let sink = 0;
@@ -61,6 +68,6 @@ const results = [
 const TARGET = 2_000_000;
 for (const r of results) {
   const verdict = r.perSec >= TARGET ? 'meets' : 'BELOW';
-  console.log(`${r.name}: ${r.perSec.toLocaleString('en-US')} messages/s, ${r.ns.toFixed(1)} ns/message (${verdict} the 2,000,000/s target)`);
+  console.log(`${r.name}: ${r.perSec.toLocaleString('en-US')} messages/s, ${r.ns.toFixed(1)} ns/message, median of 7 rounds (best ${r.bestPerSec.toLocaleString('en-US')}/s); ${verdict} the 2,000,000/s target`);
 }
 if (sink === 0) console.log('');

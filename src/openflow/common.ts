@@ -63,6 +63,7 @@ export const GroupIdNames = enumTable('group id', { all: 0xfffffffc, any: 0xffff
 export type GroupId = number | 'all' | 'any';
 export const readGroupId = (r: Reader): GroupId => enumName(GroupIdNames, r.u32('group_id')) as GroupId;
 export function writeGroupId(w: Writer, g: GroupId): void {
+  if (typeof g === 'number') return w.u32(g);
   const v = enumValue(GroupIdNames, g);
   if (v === undefined) w.fail(`unknown group id ${show(g)}`);
   w.u32(v);

@@ -1,6 +1,6 @@
-import { bitTable, enumTable, readBits16, readEnum8, writeBits16, writeEnum8 } from '../enums.js';
+import { bitTable, enumTable, readBits16, readEnum8, show, writeBits16 } from '../enums.js';
 import {
-  readBufferId, readGroupId, readPortNo, readTableId, writeBufferId, writeGroupId, writePortNo, writeTableId,
+  readBufferId, readGroupId, readPortNo, readTableId, writeBufferId, writeGroupId, writePortNo,
   type BufferId, type GroupId, type PortNo, type TableId,
 } from '../common.js';
 import type { Reader } from '../reader.js';
@@ -54,19 +54,48 @@ export function decodeFlowMod(r: Reader, xid: number): FlowMod {
   };
 }
 
-/** Defaults let callers (and JSON) omit what an add rarely sets. */
+function u16Of(w: Writer, v: unknown, what: string): number {
+  if (typeof v !== 'number' || (v & 0xffff) !== v) w.fail(`${what} must be an integer 0..65535, got ${show(v)}`);
+  return v;
+}
+
+/**
+ * Defaults let callers (and JSON) omit what an add rarely sets. The fixed
+ * 40 bytes are written straight into the buffer: every flow an app installs
+ * comes through here.
+ */
 export function encodeFlowMod(w: Writer, m: FlowMod): void {
   w.u64(m.cookie ?? 0n);
   w.u64(m.cookie_mask ?? 0n);
-  writeTableId(w, m.table_id ?? 0);
-  writeEnum8(w, FlowModCommands, m.command ?? 'add');
-  w.u16(m.idle_timeout ?? 0);
-  w.u16(m.hard_timeout ?? 0);
-  w.u16(m.priority ?? 0x8000);
+  const table = m.table_id ?? 0;
+  const tableId = typeof table === 'number' ? table : table === 'all' ? 0xff : -1;
+  if ((tableId & 0xff) !== tableId) w.fail(`table_id must be 0..255 or "all", got ${show(table)}`);
+  const cmd = m.command ?? 'add';
+  const command = typeof cmd === 'number' ? cmd : FlowModCommands.byName.get(cmd);
+  if (command === undefined || (command & 0xff) !== command) {
+    w.fail(`unknown flow_mod command ${show(cmd)}; expected one of ${[...FlowModCommands.byName.keys()].join(', ')} or a number`);
+  }
+  const idle = u16Of(w, m.idle_timeout ?? 0, 'idle_timeout');
+  const hard = u16Of(w, m.hard_timeout ?? 0, 'hard_timeout');
+  const priority = u16Of(w, m.priority ?? 0x8000, 'priority');
+  w.grow(8);
+  const b = w.buf;
+  const p = w.pos;
+  b[p] = tableId;
+  b[p + 1] = command;
+  b[p + 2] = idle >>> 8;
+  b[p + 3] = idle & 0xff;
+  b[p + 4] = hard >>> 8;
+  b[p + 5] = hard & 0xff;
+  b[p + 6] = priority >>> 8;
+  b[p + 7] = priority & 0xff;
+  w.pos = p + 8;
   writeBufferId(w, m.buffer_id ?? 'no_buffer');
   writePortNo(w, m.out_port ?? 'any');
   writeGroupId(w, m.out_group ?? 'any');
-  writeBits16(w, FlowModFlagBits, m.flags ?? []);
+  const flags = m.flags;
+  if (flags === undefined || (Array.isArray(flags) && flags.length === 0)) w.u16(0);
+  else writeBits16(w, FlowModFlagBits, flags);
   w.pad(2);
   encodeMatch(w, m.match ?? []);
   encodeInstructions(w, m.instructions ?? []);

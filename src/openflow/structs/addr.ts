@@ -16,30 +16,59 @@ export function readMac(r: Reader, what = 'mac'): string {
   return `${HEX[b[p]!]}:${HEX[b[p + 1]!]}:${HEX[b[p + 2]!]}:${HEX[b[p + 3]!]}:${HEX[b[p + 4]!]}:${HEX[b[p + 5]!]}`;
 }
 
-function hexDigit(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  c |= 0x20;
-  return c >= 97 && c <= 102 ? c - 87 : -1;
-}
+/** Hex digit value by character code, -1 for anything else. */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = i;
+for (let i = 0; i < 6; i++) HEX_VALUE[65 + i] = HEX_VALUE[97 + i] = 10 + i;
 
-/** Parsed by hand: this runs for every flow-mod an L2 app sends. */
-export function writeMac(w: Writer, mac: unknown): void {
-  if (typeof mac === 'string' && mac.length === 17) {
-    w.grow(6);
-    const b = w.buf;
-    const p = w.pos;
-    let ok = true;
-    for (let i = 0; i < 6; i++) {
-      const hi = hexDigit(mac.charCodeAt(i * 3));
-      const lo = hexDigit(mac.charCodeAt(i * 3 + 1));
-      const sep = i < 5 ? mac.charCodeAt(i * 3 + 2) : 58;
-      if (hi < 0 || lo < 0 || (sep !== 58 && sep !== 45)) {
-        ok = false;
-        break;
+// An L2 app writes the same few host MACs into flow-mod after flow-mod, so
+// parsed MACs are remembered (a bounded cache: cleared when full).
+const MAC_CACHE_SIZE = 4096;
+const macSlots = new Map<string, number>();
+const macBytes = new Uint8Array(MAC_CACHE_SIZE * 6);
+
+function parseMacInto(b: Uint8Array, p: number, mac: string): boolean {
+  if (mac.length === 17) {
+    let bad = 0;
+    for (let i = 0, j = 0; i < 6; i++, j += 3) {
+      const c1 = mac.charCodeAt(j);
+      const c2 = mac.charCodeAt(j + 1);
+      const hi = c1 < 128 ? HEX_VALUE[c1]! : -1;
+      const lo = c2 < 128 ? HEX_VALUE[c2]! : -1;
+      if (i < 5) {
+        const sep = mac.charCodeAt(j + 2);
+        if (sep !== 58 && sep !== 45) bad = 1;
       }
+      bad |= (hi | lo) & 0x80;
       b[p + i] = (hi << 4) | lo;
     }
-    if (ok) {
+    return bad === 0;
+  }
+  return false;
+}
+
+/** Parsed by hand with a table and cached: this runs for every flow-mod an L2 app sends. */
+export function writeMac(w: Writer, mac: unknown): void {
+  if (typeof mac === 'string') {
+    let slot = macSlots.get(mac);
+    if (slot === undefined) {
+      if (macSlots.size >= MAC_CACHE_SIZE) macSlots.clear();
+      const at = macSlots.size * 6;
+      if (parseMacInto(macBytes, at, mac)) {
+        slot = at;
+        macSlots.set(mac, at);
+      }
+    }
+    if (slot !== undefined) {
+      w.grow(6);
+      const b = w.buf;
+      const p = w.pos;
+      b[p] = macBytes[slot]!;
+      b[p + 1] = macBytes[slot + 1]!;
+      b[p + 2] = macBytes[slot + 2]!;
+      b[p + 3] = macBytes[slot + 3]!;
+      b[p + 4] = macBytes[slot + 4]!;
+      b[p + 5] = macBytes[slot + 5]!;
       w.pos = p + 6;
       return;
     }
