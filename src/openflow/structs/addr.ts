@@ -84,24 +84,44 @@ export function readIpv4(r: Reader, what = 'ipv4'): string {
   return `${b[p]}.${b[p + 1]}.${b[p + 2]}.${b[p + 3]}`;
 }
 
-export function parseIpv4(s: unknown): number[] | undefined {
+/**
+ * Dotted-quad text to a 32-bit number, strictly (no leading zeros, each part
+ * 0-255); a hand-written scanner because flow-mods carry IPv4 matches.
+ */
+export function ipv4ToNumber(s: unknown): number | undefined {
   if (typeof s !== 'string') return undefined;
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
-  const out: number[] = [];
-  for (const part of parts) {
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(part)) return undefined;
-    const n = Number(part);
-    if (n > 255) return undefined;
-    out.push(n);
+  let v = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || dots === 3) return undefined;
+      v = v * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57 && !(digits > 0 && part === 0) /* no leading zeros */) {
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return undefined;
+    } else {
+      return undefined;
+    }
   }
-  return out;
+  if (dots !== 3 || digits === 0) return undefined;
+  return v * 256 + part;
+}
+
+export function parseIpv4(s: unknown): number[] | undefined {
+  const v = ipv4ToNumber(s);
+  return v === undefined ? undefined : [v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
 }
 
 export function writeIpv4(w: Writer, ip: unknown): void {
-  const parts = parseIpv4(ip);
-  if (!parts) w.fail(`${show(ip)} is not an IPv4 address like 10.0.0.1`);
-  for (const n of parts) w.u8(n);
+  const v = ipv4ToNumber(ip);
+  if (v === undefined) w.fail(`${show(ip)} is not an IPv4 address like 10.0.0.1`);
+  w.u32(v);
 }
 
 export function formatIpv6(b: Uint8Array, p = 0): string {

@@ -145,7 +145,7 @@ function writeValue(w: Writer, info: OxmFieldInfo, v: unknown, what: string): vo
       return writeMac(w, v);
     case K_IPV4:
       if (typeof v !== 'string') badValue(w, info, v, what);
-      return writeIpv4Fast(w, v);
+      return writeIpv4(w, v);
     case K_IPV6:
       if (typeof v !== 'string') badValue(w, info, v, what);
       return writeIpv6(w, v);
@@ -164,32 +164,6 @@ function writeValue(w: Writer, info: OxmFieldInfo, v: unknown, what: string): vo
   }
 }
 
-// addr.ts parses IPv4 with split/regex, which dominated encoding a flow-mod
-// match; this accepts exactly the same text and defers to addr.ts to word the error.
-
-function writeIpv4Fast(w: Writer, s: string): void {
-  let v = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 46 /* . */) {
-      if (digits === 0 || dots === 3) return writeIpv4(w, s);
-      v = v * 256 + part;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else if (c >= 48 && c <= 57 && !(digits > 0 && part === 0) /* no leading zeros */) {
-      part = part * 10 + (c - 48);
-      if (++digits > 3 || part > 255) return writeIpv4(w, s);
-    } else {
-      return writeIpv4(w, s);
-    }
-  }
-  if (dots !== 3 || digits === 0) return writeIpv4(w, s);
-  w.u32(v * 256 + part);
-}
 
 const KIND_TEXT = [
   'a port number or one of in_port, table, normal, flood, all, controller, local, any',
