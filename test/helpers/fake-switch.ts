@@ -116,6 +116,11 @@ export class FakeSwitch extends EventEmitter {
     this.sock?.write(encodeMessage(msg));
   }
 
+  /** Stop reading from the socket, as a wedged switch would (the controller's writes back up). */
+  stopReading(): void {
+    this.sock?.pause();
+  }
+
   sendRaw(bytes: Buffer): void {
     this.sock?.write(bytes);
   }

@@ -5,6 +5,7 @@ import type { SwitchConnection, SwitchInfo } from '../../src/openflow/channel/co
 import { OfpErrorReply, RequestTimeoutError } from '../../src/openflow/channel/errors.js';
 import type { OfpMessage } from '../../src/openflow/message.js';
 import { FakeSwitch } from '../helpers/fake-switch.js';
+import { encodeMessage } from '../../src/openflow/codec.js';
 import { memoryLog } from '../helpers/quiet-log.js';
 
 async function server(t: Test, extra: Partial<ConstructorParameters<typeof OpenFlowServer>[0]> = {}): Promise<{ srv: OpenFlowServer; port: number; log: ReturnType<typeof memoryLog> }> {
@@ -134,4 +135,40 @@ t.test('roles are exposed', async (t) => {
   const reply = await conn.setRole('master', 3n);
   t.match(reply, { role: 'master', generation_id: 3n });
   t.equal(conn.role, 'master');
+});
+
+t.test('a flooding switch is rate-limited and does not starve another', async (t) => {
+  const { srv, port } = await server(t, { maxPacketInsPerSec: 100 });
+  const up = once(srv, 'switch-up');
+  const flooder = await connect(t, port, { dpid: 0x21n });
+  const [fconn] = (await up) as [SwitchConnection];
+  const up2 = once(srv, 'switch-up');
+  await connect(t, port, { dpid: 0x22n });
+  const [quiet] = (await up2) as [SwitchConnection];
+  let delivered = 0;
+  srv.on('message', (c: SwitchConnection, m: OfpMessage) => {
+    if (c === fconn && m.type === 'packet_in') delivered++;
+  });
+  const pin: OfpMessage = { type: 'packet_in', xid: 0, buffer_id: 'no_buffer', total_len: 0, reason: 'no_match', table_id: 0, cookie: 0n, match: [], data: Buffer.alloc(60) };
+  const burst = Buffer.concat(Array.from({ length: 5000 }, () => encodeMessage(pin)));
+  flooder.sendRaw(burst);
+  await quiet.barrier();
+  await fconn.barrier(); // the burst was read before the barrier reply
+  t.ok(delivered <= 200, `at most ~one second's worth delivered (${delivered})`);
+  t.ok(fconn.counters.droppedPacketIns >= 4800, `the rest dropped and counted (${fconn.counters.droppedPacketIns})`);
+  t.equal(quiet.state, 'up', 'the other switch is unaffected');
+});
+
+t.test('writes to a switch that stops reading are bounded', async (t) => {
+  const { srv, port } = await server(t, { maxQueuedBytes: 256 * 1024 });
+  const up = once(srv, 'switch-up');
+  const sw = await connect(t, port, { dpid: 0x23n });
+  const [conn] = (await up) as [SwitchConnection];
+  sw.stopReading();
+  const big: OfpMessage = { type: 'packet_out', xid: 0, buffer_id: 'no_buffer', in_port: 'controller', actions: [], data: Buffer.alloc(60_000) };
+  let refused = 0;
+  for (let i = 0; i < 2000 && refused === 0; i++) if (!conn.send(big)) refused++;
+  t.equal(refused, 1, 'send() refuses once the queue is over its bound');
+  t.ok(conn.counters.droppedTx >= 1, 'the drop is counted');
+  t.ok(conn.counters.txMessages < 2000, `queued messages stayed bounded (${conn.counters.txMessages} of 2000)`);
 });
