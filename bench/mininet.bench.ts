@@ -17,13 +17,14 @@
 // them it prints one line and exits 0. Every network and process it starts is
 // torn down, also on errors, SIGINT/SIGTERM and the overall time limit.
 //
-// Environment: BENCH_DEADLINE_S (per network, default 60), BENCH_ONLY
+// Environment: BENCH_DEADLINE_S (per network, default 60), BENCH_ROUNDS
+// (tree rounds, interleaved, medians reported; default 1, at most 3), BENCH_ONLY
 // (comma list of floor,switchyard,os-ken), BENCH_TOPOS (tree,ring),
 // SY_LOG (pino level for Switchyard, default silent; logs go to stderr).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
@@ -37,6 +38,7 @@ const DEADLINE_MS = Number(process.env.BENCH_DEADLINE_S ?? 60) * 1000;
 const TOTAL_BUDGET_MS = 9.5 * 60_000;
 const OSKEN_APP = `${REPO_ROOT}bench/reference/simple_switch_13.py`;
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'floor,switchyard,os-ken').split(',').map((s) => s.trim()));
+const ROUNDS = Math.max(1, Math.min(3, Number(process.env.BENCH_ROUNDS ?? 1) || 1));
 const TOPOS = new Set((process.env.BENCH_TOPOS ?? 'tree,ring').split(',').map((s) => s.trim()));
 
 type Kind = 'floor' | 'switchyard' | 'os-ken';
@@ -265,9 +267,13 @@ async function measure(kind: Kind, tc: TopoCase): Promise<Measure> {
   let net: MininetClient | undefined;
   let offNet: (() => void) | undefined;
   let abort = false;
+  let sampler: NodeJS.Timeout | undefined;
   try {
     if (kind === 'switchyard') side = await startSwitchyard();
     else if (kind === 'os-ken') side = await startOsKen();
+    // Switchyard: when links come up (discovery), reported relative to t0.
+    const linkUps: number[] = [];
+    const unsub = side && 'c' in side && side.c ? side.c.events.on('link.up', () => linkUps.push(now())) : undefined;
     // The floor's switches point at a port nobody listens on, then lose their controller.
     const port = side?.port ?? (await freePort());
     const started = now();
@@ -276,11 +282,6 @@ async function measure(kind: Kind, tc: TopoCase): Promise<Measure> {
     net = await MininetClient.start(tc.topo, { prefix: p, controllerPort: port });
     const switches = net.ready.switches.map((s) => s.name);
     const dpids = net.ready.switches.map((s) => s.dpid);
-
-    // Switchyard: when links come up (discovery), relative to t0.
-    const linkUps: number[] = [];
-    let t0 = 0;
-    const unsub = side && 'c' in side && side.c ? side.c.events.on('link.up', () => linkUps.push(now())) : undefined;
 
     if (kind === 'floor') {
       await Promise.all(
@@ -293,8 +294,19 @@ async function measure(kind: Kind, tc: TopoCase): Promise<Measure> {
     } else {
       await waitFor(`all ${dpids.length} switches connected to ${kind}`, () => side!.connected(dpids), 60_000, 5);
     }
-    t0 = now();
+    const t0 = now();
     m.connectS = (t0 - started) / 1000;
+    // The machine (and its one userspace datapath) may be shared: every flow-mod on any bridge
+    // makes OVS revalidate the flows of all of them. Say so next to the figures.
+    const others = new Set<string>();
+    const load: number[] = [];
+    const sampleMachine = async (): Promise<void> => {
+      load.push(loadavg()[0]!);
+      const br = await run('ovs-vsctl', ['--timeout=5', 'list-br'], 10_000);
+      for (const b of br.stdout.split('\n').map((l) => l.trim())) if (b && !b.startsWith(p)) others.add(b);
+    };
+    await sampleMachine();
+    sampler = setInterval(() => void sampleMachine(), 3000);
 
     const deadline = t0 + DEADLINE_MS;
     for (;;) {
@@ -309,14 +321,17 @@ async function measure(kind: Kind, tc: TopoCase): Promise<Measure> {
           m.firstZeroS = (now() - t0) / 1000;
           break;
         }
-      } catch {
-        // Cut at the deadline: the driver is still pinging, so it gets SIGTERM below.
+      } catch (e) {
+        // Cut at the deadline (the driver is still pinging, so it gets SIGTERM below), or the driver failed.
         m.attempts.push({ droppedPct: undefined, seconds: (now() - a0) / 1000, rttSumMs: 0, slowPings: 0 });
+        if (now() < deadline - 1000) m.notes.push(`pingall failed: ${(e as Error).message.split('\n')[0] ?? ''}`);
         abort = true;
         break;
       }
     }
+    clearInterval(sampler);
     if (m.firstZeroS === undefined) m.notes.push(`no 0%-drop pingall within ${DEADLINE_MS / 1000} s`);
+    if (others.size > 0) m.notes.push(`NOISY: ${others.size} other bridge(s) on this OVS during the measurement (someone else's network); load average up to ${Math.max(...load).toFixed(1)}`);
 
     if (side) {
       if (kind === 'os-ken') await sleep(300); // its counters are written every 100 ms
@@ -328,10 +343,11 @@ async function measure(kind: Kind, tc: TopoCase): Promise<Measure> {
       const lldp = c.topology.counters.lldpReceived;
       const expect = tc.interSwitchCables * 2;
       const up = c.topology.links().length;
+      const after = linkUps.filter((x) => x > t0);
       const lastUp = linkUps.length ? (Math.max(...linkUps) - t0) / 1000 : undefined;
       m.notes.push(
         `LLDP packet-ins ${lldp}; l2-switch handled ${c.packets.counters.handledBy.get('l2-switch') ?? 0}; packet-outs ${c.packets.counters.packetOuts}; ` +
-          `links ${up}/${expect} directed; ${linkUps.length} link.up events, last at ${lastUp === undefined ? '-' : `${lastUp.toFixed(2)} s`} after t0`,
+          `links ${up}/${expect} directed; ${linkUps.length} link.up events (${after.length} after t0, each resets l2-switch), last at ${lastUp === undefined ? '-' : `${lastUp.toFixed(2)} s`} from t0`,
       );
       unsub?.();
     }
@@ -347,6 +363,7 @@ async function measure(kind: Kind, tc: TopoCase): Promise<Measure> {
     abort = true;
     return m;
   } finally {
+    clearInterval(sampler);
     if (side) await side.stop().catch(() => undefined);
     if (net) {
       const left = await net.stop(abort).catch((e: unknown) => [`stop failed: ${String(e)}`]);
@@ -362,45 +379,65 @@ function fmt(n: number | undefined, digits = 1): string {
   return n === undefined ? '-' : n.toFixed(digits);
 }
 function ratio(a: number | undefined, b: number | undefined): string {
-  return a === undefined || b === undefined || b === 0 ? '-' : (a / b).toFixed(2);
+  if (a === undefined || b === undefined || b === 0 || !Number.isFinite(a) || !Number.isFinite(b)) return '-';
+  const r = a / b;
+  return r < 0.1 ? r.toPrecision(2) : r.toFixed(2);
+}
+/** Median; a failed round (undefined) counts as +Infinity. */
+function median(xs: readonly (number | undefined)[]): number | undefined {
+  if (xs.length === 0) return undefined;
+  const v = xs.map((x) => x ?? Infinity).sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  const r = v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+  return Number.isFinite(r) ? r : undefined;
 }
 function attemptsText(m: Measure): string {
   return m.attempts.map((a) => (a.droppedPct === undefined ? `cut@${a.seconds.toFixed(1)}s` : `${a.droppedPct}%/${a.seconds.toFixed(1)}s`)).join(' ');
 }
 
-function table(tc: TopoCase, ms: Map<Kind, Measure>): string {
+function table(tc: TopoCase, ms: Map<Kind, Measure[]>): string {
   const cols: Kind[] = ['floor', 'switchyard', 'os-ken'];
-  const cell = (k: Kind, f: (m: Measure) => string): string => {
-    const m = ms.get(k);
-    if (!m) return k === 'floor' && tc.short === 'ring' ? 'n/a' : 'not run';
-    return f(m);
-  };
-  const sy = ms.get('switchyard');
-  const ok = ms.get('os-ken');
-  const rows: [string, (m: Measure) => string, string][] = [
-    ['first 0%-drop pingall (s)', (m) => (m.firstZeroS === undefined ? `none in ${DEADLINE_MS / 1000}s` : fmt(m.firstZeroS, 2)), ratio(sy?.firstZeroS, ok?.firstZeroS)],
-    ['pingall attempts', (m) => String(m.attempts.length), ''],
-    ['packet-ins handled', (m) => (m.kind === 'floor' ? '-' : m.packetIns === undefined ? '?' : String(m.packetIns)), ratio(sy?.packetIns, ok?.packetIns)],
-    ['flows (dump-flows)', (m) => (m.flows === undefined ? '?' : String(m.flows)), ratio(sy?.flows, ok?.flows)],
-    ['Mininet up + connect (s)', (m) => fmt(m.connectS, 1), ''],
+  const rounds = Math.max(...[...ms.values()].map((l) => l.length), 0);
+  const med = (k: Kind, f: (m: Measure) => number | undefined): number | undefined => median((ms.get(k) ?? []).map(f));
+  const first = (m: Measure): number | undefined => m.firstZeroS;
+  const pins = (m: Measure): number | undefined => m.packetIns;
+  const flows = (m: Measure): number | undefined => m.flows;
+  const rows: [string, (k: Kind) => string, string][] = [
+    [
+      'first 0%-drop pingall (s)',
+      (k) => {
+        const v = med(k, first);
+        return v === undefined ? `none in ${DEADLINE_MS / 1000}s` : fmt(v, 2);
+      },
+      ratio(med('switchyard', first), med('os-ken', first)),
+    ],
+    ['pingall attempts', (k) => String(median((ms.get(k) ?? []).map((m) => m.attempts.length)) ?? '-'), ''],
+    ['packet-ins handled', (k) => (k === 'floor' ? '-' : String(med(k, pins) ?? '?')), ratio(med('switchyard', pins), med('os-ken', pins))],
+    ['flows (dump-flows)', (k) => String(med(k, flows) ?? '?'), ratio(med('switchyard', flows), med('os-ken', flows))],
+    ['network up + connected (s)', (k) => fmt(med(k, (m) => m.connectS), 1), ''],
   ];
-  const head = ['', 'floor (NORMAL)', 'Switchyard', 'os-ken', 'Switchyard/os-ken'];
+  const cell = (k: Kind, f: (k: Kind) => string): string => {
+    if (!ms.get(k)?.length) return k === 'floor' && tc.short === 'ring' ? 'n/a (storms)' : 'not run';
+    return f(k);
+  };
+  const head = [rounds > 1 ? `median of ${rounds} rounds` : '', 'floor (NORMAL)', 'Switchyard', 'os-ken', 'Switchyard/os-ken'];
   const body = rows.map(([name, f, r]) => [name, ...cols.map((k) => cell(k, f)), r]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (row: string[]): string => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  const out = [`${tc.label}`, line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
+  const out = [tc.label, line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
   for (const k of cols) {
-    const m = ms.get(k);
-    if (!m) continue;
-    out.push(`  ${k}: attempts ${attemptsText(m) || '-'}${m.flowMods !== undefined ? `; flow-mods sent ${m.flowMods}` : ''}`);
-    const last = m.attempts.at(-1);
-    if (last && last.droppedPct !== undefined) out.push(`    last pingall: ${last.seconds.toFixed(2)} s, ping RTTs sum ${(last.rttSumMs / 1000).toFixed(2)} s, ${last.slowPings} pings over 10 ms`);
-    for (const n of m.notes) out.push(`    ${n}`);
+    (ms.get(k) ?? []).forEach((m, i) => {
+      out.push(`  ${k}${rounds > 1 ? ` round ${i + 1}` : ''}: ${m.firstZeroS === undefined ? 'no 0% pingall' : `${m.firstZeroS.toFixed(2)} s`}; attempts ${attemptsText(m) || '-'}${m.flowMods !== undefined ? `; flow-mods sent ${m.flowMods}` : ''}`);
+      const last = m.attempts.at(-1);
+      if (last && last.droppedPct !== undefined) out.push(`    last pingall: ${last.seconds.toFixed(2)} s, ping RTTs sum ${(last.rttSumMs / 1000).toFixed(2)} s, ${last.slowPings} pings over 10 ms`);
+      for (const n of m.notes) out.push(`    ${n}`);
+    });
   }
-  const fl = ms.get('floor');
-  if (fl?.firstZeroS !== undefined && sy?.firstZeroS !== undefined) {
-    const pct = ((sy.firstZeroS / fl.firstZeroS - 1) * 100).toFixed(1);
-    out.push(`  Switchyard vs floor: ${Number(pct) >= 0 ? '+' : ''}${pct}% (target: within 10%): ${sy.firstZeroS <= fl.firstZeroS * 1.1 ? 'meets' : 'MISSES'}`);
+  const fl = med('floor', first);
+  const sy = med('switchyard', first);
+  if (fl !== undefined && sy !== undefined) {
+    const pct = (sy / fl - 1) * 100;
+    out.push(`  Switchyard vs floor: ${pct >= 0 ? '+' : ''}${pct.toFixed(1)}% (target: within 10%): ${sy <= fl * 1.1 ? 'meets' : 'MISSES'}`);
   }
   return out.join('\n');
 }
@@ -443,14 +480,18 @@ async function main(): Promise<number> {
   const tables: string[] = [];
   for (const tc of cases) {
     if (!TOPOS.has(tc.short)) continue;
-    const ms = new Map<Kind, Measure>();
+    const ms = new Map<Kind, Measure[]>();
     const kinds: Kind[] = tc.short === 'tree' ? ['floor', 'switchyard', 'os-ken'] : ['switchyard', 'os-ken'];
-    for (const k of kinds) {
-      if (!ONLY.has(k)) continue;
-      console.error(`bench:mininet: ${tc.short} / ${k} ...`);
-      const m = await measure(k, tc);
-      console.error(`bench:mininet: ${tc.short} / ${k}: ${m.firstZeroS === undefined ? 'no 0% pingall' : `${m.firstZeroS.toFixed(2)} s`} (${attemptsText(m)})`);
-      ms.set(k, m);
+    // Rounds interleave the controllers, so that a noisy minute on a shared machine hits all of them.
+    const rounds = tc.short === 'tree' ? ROUNDS : 1;
+    for (let r = 0; r < rounds; r++) {
+      for (const k of kinds) {
+        if (!ONLY.has(k)) continue;
+        console.error(`bench:mininet: ${tc.short} / ${k}${rounds > 1 ? ` (round ${r + 1}/${rounds})` : ''} ...`);
+        const m = await measure(k, tc);
+        console.error(`bench:mininet: ${tc.short} / ${k}: ${m.firstZeroS === undefined ? 'no 0% pingall' : `${m.firstZeroS.toFixed(2)} s`} (${attemptsText(m)})`);
+        ms.set(k, [...(ms.get(k) ?? []), m]);
+      }
     }
     tables.push(table(tc, ms));
   }

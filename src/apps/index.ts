@@ -1,5 +1,6 @@
 import type { AppDefinition } from '../core/apps/app-context.js';
+import { forwardingApp } from './forwarding/forwarding.js';
 import { l2SwitchApp } from './l2-switch/l2-switch.js';
 
 /** Every app that ships with Switchyard, by name. */
-export const BUILTIN_APPS: readonly AppDefinition[] = [l2SwitchApp];
+export const BUILTIN_APPS: readonly AppDefinition[] = [l2SwitchApp, forwardingApp];
