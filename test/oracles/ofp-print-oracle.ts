@@ -40,16 +40,18 @@ const OFCTL = process.env.OVS_OFCTL ?? 'ovs-ofctl';
 const DECODE_ERROR = /\*\*\*|OpenFlow packet too short/;
 const OFPT_ERROR = 1;
 
-interface Run {
+export interface ToolRun {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** the tool is not installed */
   missing: boolean;
 }
 
-function run(args: string[]): Promise<Run> {
+/** Run an oracle tool; never rejects (a missing tool is `missing`, a failure a non-zero `code`). */
+export function runTool(cmd: string, args: string[], limits: { maxBuffer: number; timeout: number }): Promise<ToolRun> {
   return new Promise((resolve) => {
-    execFile(OFCTL, args, { maxBuffer: 64 * 1024 * 1024, timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(cmd, args, limits, (err, stdout, stderr) => {
       const e = err as (NodeJS.ErrnoException & { code?: unknown }) | null;
       resolve({
         code: e === null ? 0 : typeof e.code === 'number' ? e.code : null,
@@ -60,6 +62,8 @@ function run(args: string[]): Promise<Run> {
     });
   });
 }
+
+const run = (args: string[]): Promise<ToolRun> => runTool(OFCTL, args, { maxBuffer: 64 * 1024 * 1024, timeout: 30_000 });
 
 let availability: Promise<true | OracleUnavailable> | undefined;
 

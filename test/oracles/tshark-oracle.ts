@@ -12,11 +12,10 @@
 // "Malformed" even when Open vSwitch sent them.
 //
 // When tshark is missing the decode resolves to `{ unavailable: reason }`.
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isUnavailable, type OracleUnavailable } from './ofp-print-oracle.js';
+import { isUnavailable, runTool, type OracleUnavailable, type ToolRun } from './ofp-print-oracle.js';
 
 export { isUnavailable, type OracleUnavailable };
 
@@ -126,26 +125,7 @@ export function buildPcap(messages: readonly Buffer[]): Buffer {
 
 // ---- running tshark -----------------------------------------------------
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  missing: boolean;
-}
-
-function run(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(TSHARK, args, { maxBuffer: 256 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
-      const e = err as (NodeJS.ErrnoException & { code?: unknown }) | null;
-      resolve({
-        code: e === null ? 0 : typeof e.code === 'number' ? e.code : null,
-        stdout: String(stdout),
-        stderr: String(stderr),
-        missing: e !== null && e.code === 'ENOENT',
-      });
-    });
-  });
-}
+const run = (args: string[]): Promise<ToolRun> => runTool(TSHARK, args, { maxBuffer: 256 * 1024 * 1024, timeout: 120_000 });
 
 let availability: Promise<true | OracleUnavailable> | undefined;
 
