@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 /** Everything `switchyard start` can be told, by flag or config file (flags win). */
 export interface ControllerConfig {
   readonly of: { readonly port: number; readonly address: string; readonly tls?: { readonly key: string; readonly cert: string; readonly ca?: string } };
-  readonly http: { readonly port: number; readonly address: string };
+  /** REST and event stream; port -1 turns them off. Tokens guard mutating calls (and reads unless openReads). */
+  readonly http: { readonly port: number; readonly address: string; readonly tokens?: readonly string[]; readonly openReads?: boolean; readonly bodyLimit?: number };
   readonly apps: readonly string[];
   readonly echoIntervalMs: number;
   readonly deadAfterMs: number;
@@ -22,7 +23,7 @@ export const DEFAULT_APPS: readonly string[] = ['l2-switch'];
 
 export const defaults: ControllerConfig = {
   of: { port: 6653, address: '0.0.0.0' },
-  http: { port: 8080, address: '127.0.0.1' },
+  http: { port: 8080, address: '127.0.0.1', tokens: [], openReads: false, bodyLimit: 1_048_576 },
   apps: DEFAULT_APPS,
   echoIntervalMs: 5000,
   deadAfterMs: 15000,
@@ -58,6 +59,9 @@ const OPTIONS = {
   'of-address': { type: 'string' },
   'http-port': { type: 'string' },
   'http-address': { type: 'string' },
+  'api-token-file': { type: 'string' },
+  'open-reads': { type: 'boolean' },
+  'body-limit': { type: 'string' },
   apps: { type: 'string' },
   'tls-key': { type: 'string' },
   'tls-cert': { type: 'string' },
@@ -77,6 +81,10 @@ export const START_USAGE = `switchyard start [options]
   --of-address A         OpenFlow listen address (default 0.0.0.0)
   --http-port N          REST port (default 8080)
   --http-address A       REST listen address (default 127.0.0.1)
+  --api-token-file F     bearer tokens, one per line (or env SWITCHYARD_API_TOKENS=a,b);
+                         with tokens, every mutating call and the event stream need one
+  --open-reads           with tokens set, let GET requests through without one
+  --body-limit BYTES     largest REST request body (default 1048576)
   --apps a,b             apps to enable (default ${DEFAULT_APPS.join(',')}; "" for none)
   --tls-key F --tls-cert F [--tls-ca F]   OpenFlow over TLS (mutual with --tls-ca)
   --echo-interval MS --dead-after MS      keepalive (default 5000 / 15000)
@@ -86,9 +94,30 @@ export const START_USAGE = `switchyard start [options]
   --log-level L          pino level (default info)
   --config FILE          JSON file with the same settings (camelCase keys); flags win`;
 
+/** Tokens from a file (one per line, # comments) or SWITCHYARD_API_TOKENS; never from argv, where `ps` would show them. */
+function readTokens(file: string | undefined): string[] {
+  let text = process.env.SWITCHYARD_API_TOKENS?.replaceAll(',', '\n') ?? '';
+  if (file !== undefined) {
+    try {
+      text += '\n' + readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new ConfigError(`cannot read API token file ${file}: ${(e as Error).message}`);
+    }
+  }
+  const tokens = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  for (const t of tokens) if (t.length < 16 || /\s/.test(t)) throw new ConfigError('API tokens must be at least 16 characters without spaces');
+  return tokens;
+}
+
+function bodyLimit(v: string | number | undefined): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1024) throw new ConfigError(`--body-limit must be a number of bytes >= 1024, got ${String(v)}`);
+  return n;
+}
+
 /** Parse `switchyard start` arguments (and the config file they name). Throws ConfigError. */
 export function parseStartArgs(args: readonly string[]): ControllerConfig {
-  let values: Partial<Record<keyof typeof OPTIONS, string>>;
+  let values: Partial<Record<Exclude<keyof typeof OPTIONS, 'open-reads'>, string>> & { 'open-reads'?: boolean };
   try {
     values = parseArgs({ args: [...args], options: OPTIONS, strict: true }).values;
   } catch (e) {
@@ -136,6 +165,9 @@ export function parseStartArgs(args: readonly string[]): ControllerConfig {
     http: {
       port: port(values['http-port'] ?? f('httpPort'), '--http-port', defaults.http.port),
       address: values['http-address'] ?? (f('httpAddress') as string | undefined) ?? defaults.http.address,
+      tokens: readTokens(values['api-token-file'] ?? (f('apiTokenFile') as string | undefined)),
+      openReads: values['open-reads'] ?? file.openReads === true,
+      bodyLimit: values['body-limit'] ?? f('bodyLimit') ? bodyLimit(values['body-limit'] ?? f('bodyLimit')) : 1_048_576,
     },
     apps: appsText === undefined ? defaults.apps : appsText.split(',').map((s) => s.trim()).filter(Boolean),
     echoIntervalMs: ms(values['echo-interval'] ?? f('echoIntervalMs'), '--echo-interval', defaults.echoIntervalMs),

@@ -10,6 +10,8 @@ import { HostTracker } from './core/hosts/host-tracker.js';
 import { StatsService } from './core/stats/stats-service.js';
 import { AppManager } from './core/apps/app-manager.js';
 import type { AppDefinition } from './core/apps/app-context.js';
+import { StaticStore } from './core/static/static-store.js';
+import { buildApi, type Api } from './northbound/api.js';
 import type { ControllerConfig } from './config.js';
 import { defaults } from './config.js';
 
@@ -27,6 +29,11 @@ export interface Controller {
   readonly hosts: HostTracker;
   readonly stats: StatsService;
   readonly apps: AppManager;
+  /** Flows, groups and meters users created through the API (kept across restarts). */
+  readonly staticFlows: StaticStore;
+  /** The REST API and event stream, once started (absent with http port -1). */
+  api: Api | undefined;
+  httpAddress: { port: number; host: string } | undefined;
   /** Address the OpenFlow listener is bound to (port 0 in config = any free port). */
   ofAddress: { port: number; host: string } | undefined;
   start(): Promise<void>;
@@ -89,16 +96,31 @@ export function createController(opts: ControllerOptions = {}): Controller {
     config: (name) => config.appConfig[name] ?? {},
   });
   for (const def of opts.apps ?? []) apps.define(def);
+  const staticFlows = new StaticStore({ switches, flows, log: log.child({ svc: 'static' }) }, config.stateDir);
 
   const controller: Controller = {
-    config, log, clock, events, server, switches, flows, packets, topology, hosts, stats, apps,
+    config, log, clock, events, server, switches, flows, packets, topology, hosts, stats, apps, staticFlows,
+    api: undefined,
+    httpAddress: undefined,
     ofAddress: undefined,
     async start() {
+      await staticFlows.open();
       for (const name of config.apps) await apps.enable(name);
       stats.start();
+      if (config.http.port >= 0) {
+        controller.api = await buildApi(controller, staticFlows, {
+          auth: { tokens: config.http.tokens ?? [], openReads: config.http.openReads ?? false },
+          bodyLimit: config.http.bodyLimit ?? 1_048_576,
+          log: log.child({ svc: 'api' }),
+        });
+        await controller.api.app.listen({ port: config.http.port, host: config.http.address });
+        const a = controller.api.app.server.address();
+        if (a !== null && typeof a === 'object') controller.httpAddress = { port: a.port, host: a.address };
+      }
       controller.ofAddress = await server.listen();
     },
     async stop() {
+      await controller.api?.app.close();
       stats.stop();
       topology.stop();
       hosts.stop();

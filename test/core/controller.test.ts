@@ -10,7 +10,7 @@ import type { OfpMessage } from '../../src/openflow/message.js';
 
 async function setup(t: Test) {
   const c = createController({
-    config: { of: { port: 0, address: '127.0.0.1' }, apps: ['l2-switch'] },
+    config: { of: { port: 0, address: '127.0.0.1' }, http: { port: -1, address: '127.0.0.1' }, apps: ['l2-switch'] },
     apps: BUILTIN_APPS,
     log: pino({ level: 'silent' }),
   });

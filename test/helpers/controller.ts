@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { createController, type Controller } from '../../src/controller.js';
 import { BUILTIN_APPS } from '../../src/apps/index.js';
@@ -12,6 +15,7 @@ export async function startController(config: Partial<ControllerConfig> = {}): P
       http: { port: 0, address: '127.0.0.1' },
       lldpIntervalMs: 500,
       statsIntervalMs: 1000,
+      stateDir: mkdtempSync(join(tmpdir(), 'switchyard-state-')),
       ...config,
     },
     apps: BUILTIN_APPS,

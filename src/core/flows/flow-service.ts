@@ -17,6 +17,9 @@ import { addFlowMod, compileFlow, deleteStrictFlowMod, maskedDeleteFlowMod, same
 import { planReconcile } from './reconcile.js';
 import { TableRegistry, type TableDecl } from './tables.js';
 
+/** A message before the channel gives it an xid. */
+export type UnsentMessage = OfpMessage extends infer M ? (M extends OfpMessage ? Omit<M, 'xid'> : never) : never;
+
 /** Everything one owner sends to one switch in one go; sent as deletes, groups, meters, adds, packet-outs, then one barrier. */
 export interface FlowBatch {
   readonly remove?: readonly string[];
@@ -184,6 +187,20 @@ export class FlowService {
       if (st.desired.atSlot(f.slot) === f) this.send(st, link, batch, addFlowMod(f, link.xid()), h.name, f);
     }
     for (const p of b.packetOuts ?? []) this.send(st, link, batch, { ...p, xid: link.xid() } as PacketOut, h.name, undefined);
+    return this.confirm(st, link, batch);
+  }
+
+  /**
+   * Messages outside every owner's desired state (flows, groups and meters
+   * a user created through the API): sent in order, confirmed by one
+   * barrier; the first refusal is thrown decoded (OfpErrorReply).
+   */
+  sendConfirmed(dpid: bigint, msgs: readonly UnsentMessage[], label = 'api'): Promise<void> {
+    const link = this.switches.get(dpid)?.link;
+    if (link === undefined) return Promise.reject(new Error(`switch ${dpidToString(dpid)} is not connected`));
+    const st = this.state(dpid);
+    const batch = new Batch();
+    for (const m of msgs) this.send(st, link, batch, { ...m, xid: link.xid() } as OfpMessage, label, undefined);
     return this.confirm(st, link, batch);
   }
 

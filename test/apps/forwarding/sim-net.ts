@@ -67,7 +67,7 @@ export class SimNet {
   static async start(t: Test, spec: SimSpec): Promise<SimNet> {
     const clock = new ManualClock();
     const c = createController({
-      config: { of: { port: 0, address: '127.0.0.1' }, apps: spec.enable, lldpIntervalMs: LLDP_INTERVAL_MS, statsIntervalMs: 600_000, appConfig: spec.appConfig ?? {} },
+      config: { of: { port: 0, address: '127.0.0.1' }, http: { port: -1, address: '127.0.0.1' }, apps: spec.enable, lldpIntervalMs: LLDP_INTERVAL_MS, statsIntervalMs: 600_000, appConfig: spec.appConfig ?? {} },
       apps: spec.apps,
       clock,
       log: pino({ level: process.env.SY_LOG ?? 'silent' }),

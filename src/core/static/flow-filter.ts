@@ -1,0 +1,89 @@
+import { Writer } from '../../openflow/writer.js';
+import { encodeOxm, type OxmField } from '../../openflow/structs/oxm.js';
+import type { Match } from '../../openflow/structs/match.js';
+import type { Instruction } from '../../openflow/structs/instruction.js';
+import type { Action } from '../../openflow/structs/action.js';
+import type { FlowMod } from '../../openflow/messages/flow-mod.js';
+import { slotKey } from '../flows/flow-spec.js';
+
+const w = new Writer(64);
+
+interface FieldBits {
+  readonly id: string;
+  readonly value: Buffer;
+  /** All ones when the field was sent without a mask. */
+  readonly mask: Buffer;
+}
+
+/** One OXM as class+field id, value bytes and mask bytes: the form the spec's overlap rules are stated in. */
+function bits(f: OxmField): FieldBits {
+  w.reset();
+  encodeOxm(w, f);
+  const b = w.buf.subarray(0, w.pos);
+  const hasMask = (b[2]! & 1) === 1;
+  const len = b[3]!;
+  const id = b.toString('hex', 0, 2) + ((b[2]! >> 1) & 0x7f).toString(16);
+  const n = hasMask ? len / 2 : len;
+  const value = Buffer.from(b.subarray(4, 4 + n));
+  const mask = hasMask ? Buffer.from(b.subarray(4 + n, 4 + 2 * n)) : Buffer.alloc(n, 0xff);
+  return { id, value, mask };
+}
+
+/**
+ * Non-strict OpenFlow matching (OF 1.3.5 §6.4): a request selects a flow
+ * when the flow's match is at least as specific, i.e. every field of the
+ * request is in the flow with a mask that includes the request's mask and
+ * the same value under the request's mask.
+ */
+export function matchCovers(request: Match, flow: Match): boolean {
+  if (request.length === 0) return true;
+  const have = new Map<string, FieldBits>();
+  for (const f of flow) {
+    const b = bits(f);
+    have.set(b.id, b);
+  }
+  for (const f of request) {
+    const r = bits(f);
+    const x = have.get(r.id);
+    if (x === undefined || x.value.length !== r.value.length) return false;
+    for (let i = 0; i < r.value.length; i++) {
+      const rm = r.mask[i]!;
+      if ((x.mask[i]! & rm) !== rm) return false;
+      if ((x.value[i]! & rm) !== (r.value[i]! & rm)) return false;
+    }
+  }
+  return true;
+}
+
+function actionsOf(ins: readonly Instruction[]): Action[] {
+  const out: Action[] = [];
+  for (const i of ins) if (i.type === 'apply_actions' || i.type === 'write_actions') out.push(...i.actions);
+  return out;
+}
+
+/** The identity of a flow in a table: table id, priority and canonical match. */
+export function flowSlot(f: Pick<FlowMod, 'table_id' | 'priority' | 'match'>): string {
+  return slotKey(String(f.table_id), f.priority, f.match);
+}
+
+/**
+ * Whether a modify or delete request selects a flow, as the switch decides:
+ * table (or all tables for a delete), cookie under the cookie mask, out_port
+ * and out_group for deletes, and the match strictly (same priority and
+ * match) or non-strictly (matchCovers).
+ */
+export function requestSelects(req: Pick<FlowMod, 'command' | 'table_id' | 'cookie' | 'cookie_mask' | 'priority' | 'match' | 'out_port' | 'out_group'>, flow: Pick<FlowMod, 'table_id' | 'cookie' | 'priority' | 'match' | 'instructions'>): boolean {
+  const isDelete = req.command === 'delete' || req.command === 'delete_strict';
+  const strict = req.command === 'delete_strict' || req.command === 'modify_strict';
+  if (!(isDelete && req.table_id === 'all') && req.table_id !== flow.table_id) return false;
+  if ((flow.cookie & req.cookie_mask) !== (req.cookie & req.cookie_mask)) return false;
+  if (strict) {
+    if (req.priority !== flow.priority || flowSlot({ table_id: 0, priority: 0, match: req.match }) !== flowSlot({ table_id: 0, priority: 0, match: flow.match })) return false;
+  } else if (!matchCovers(req.match, flow.match)) return false;
+  if (isDelete) {
+    const acts = actionsOf(flow.instructions);
+    if (req.out_port !== 'any' && !acts.some((a) => a.type === 'output' && a.port === req.out_port)) return false;
+    if (req.out_group !== 'any' && !acts.some((a) => a.type === 'group' && a.group_id === req.out_group)) return false;
+  }
+  return true;
+}

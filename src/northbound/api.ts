@@ -1,0 +1,68 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Logger } from 'pino';
+import type { Controller } from '../controller.js';
+import type { StaticStore } from '../core/static/static-store.js';
+import { installErrorHandler } from './errors.js';
+import { installAuth, type AuthOptions } from './auth.js';
+import { ApiMetrics } from './metrics.js';
+import type { ApiContext } from './context.js';
+import { ROUTES } from './routes/index.js';
+import { RYU_ROUTES } from './ryu/index.js';
+
+export interface ApiOptions {
+  readonly auth: AuthOptions;
+  /** Largest request body in bytes. */
+  readonly bodyLimit: number;
+  readonly log: Logger;
+}
+
+export interface Api {
+  readonly app: FastifyInstance;
+  readonly ctx: ApiContext;
+}
+
+/**
+ * The northbound: one fastify instance with the versioned API under
+ * /api/v1, Ryu's ofctl_rest and rest_topology paths at their own places,
+ * the OpenAPI document and docs page, and /metrics. Routes live one file
+ * per resource in routes/ and ryu/; this file only assembles them.
+ */
+export async function buildApi(ctl: Controller, store: StaticStore, opts: ApiOptions): Promise<Api> {
+  const app = Fastify({
+    loggerInstance: opts.log as FastifyBaseLogger,
+    // Our own request log below: fastify's would print URLs, and the event stream takes a token in its query.
+    disableRequestLogging: true,
+    bodyLimit: opts.bodyLimit,
+    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+  });
+  const metrics = new ApiMetrics(ctl);
+  const ctx: ApiContext = { ctl, store, metrics };
+  installErrorHandler(app);
+  installAuth(app, opts.auth);
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unknown';
+    metrics.observeRequest(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    req.log.debug({ method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+  });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Switchyard API', version: '1', description: 'OpenFlow 1.3 controller: switches, flows, groups, meters, statistics, topology, hosts, apps and events.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      ...(opts.auth.tokens.length ? { security: [{ bearer: [] }] } : {}),
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(async (v1) => {
+    for (const r of ROUTES) r(v1, ctx);
+  }, { prefix: '/api/v1' });
+  await app.register(async (ryu) => {
+    for (const r of RYU_ROUTES) r(ryu, ctx);
+  });
+  return { app, ctx };
+}

@@ -1,0 +1,4 @@
+import type { RouteModule } from './route.js';
+
+// Being written (issue 4); registered in routes/index.ts.
+export const eventRoutes: RouteModule = () => {};
