@@ -34,7 +34,11 @@ export async function start(args: readonly string[]): Promise<number> {
     await controller.stop().catch(() => {});
     return 1;
   }
-  log.info({ openflow: controller.ofAddress, apps: config.apps }, 'Switchyard is running');
+  const rest = controller.httpAddress;
+  log.info(
+    { openflow: controller.ofAddress, rest: rest ? `http://${rest.host}:${rest.port}/api/v1` : 'off', docs: rest ? `http://${rest.host}:${rest.port}/api/v1/docs` : undefined, auth: (config.http.tokens?.length ?? 0) > 0 ? 'bearer tokens' : 'open', apps: config.apps },
+    'Switchyard is running',
+  );
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       log.info({ signal }, 'shutting down');

@@ -7,6 +7,11 @@
 // link.down per direction. A cable therefore gives two link.up events, each
 // as soon as its own probe is seen, so a one-way fault is visible as one
 // missing direction.
+//
+// A direction learned while its reverse is unknown triggers a probe back
+// out of the far port at once: when switches connect one by one, the first
+// probe across a cable usually reached a switch that was not connected yet,
+// and the reverse direction would otherwise wait a whole probe interval.
 
 import { randomBytes } from 'node:crypto';
 import type { PacketIn } from '../../openflow/messages/packet-in.js';
@@ -15,7 +20,7 @@ import { dpidToString } from '../../openflow/common.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { EventBus } from '../events.js';
 import { isSwitchPort, portIsUp, type SwitchRecord, type SwitchRegistry } from '../switches.js';
-import { dpidId, LinkTable, type DpidLike, type Link, type PortRef } from './link-table.js';
+import { dpidId, LinkTable, portKey, type DpidLike, type Link, type PortRef } from './link-table.js';
 import { adjacency, shortestPath, spanningTree, type Adjacency, type PathEnds, type PathHop } from './graph.js';
 import { LldpProber, type ProbeRejection } from './lldp-probe.js';
 
@@ -60,6 +65,8 @@ export interface TopologyCounters {
   probesSent: number;
   /** send() refused the probe (the switch's queue was full). */
   probesDropped: number;
+  /** Probes sent back at once because a link was seen in one direction only. */
+  reverseProbes: number;
   /** LLDP frames that arrived, ours or not. */
   lldpReceived: number;
   /** Why LLDP frames did not make links. */
@@ -72,11 +79,15 @@ export class TopologyService {
   private readonly intervalMs: number;
   private readonly timeoutMs: number;
   private readonly timer: TimerHandle;
+  /** When each port last got a reverse probe (clock ms), so a flapping peer cannot make a probe storm. */
+  private readonly lastReverse = new Map<string, number>();
+  private readonly reverseGapMs: number;
   /** Derived from the link table and rebuilt only when its version moves (apps query per packet). */
   private derived: { version: number; adj: Adjacency; tree: Map<string, Set<number>> } | undefined;
   readonly counters: TopologyCounters = {
     probesSent: 0,
     probesDropped: 0,
+    reverseProbes: 0,
     lldpReceived: 0,
     rejected: { not_ours: 0, malformed: 0, bad_hmac: 0, stale: 0, unknown_port: 0 },
   };
@@ -87,6 +98,7 @@ export class TopologyService {
   ) {
     this.intervalMs = opts.probeIntervalMs ?? 5000;
     this.timeoutMs = opts.linkTimeoutMs ?? 3 * this.intervalMs;
+    this.reverseGapMs = Math.min(1000, this.intervalMs);
     const secret = opts.secret === undefined ? randomBytes(32) : Buffer.from(opts.secret);
     this.prober = new LldpProber(secret);
     deps.switches.onSwitchUp((sw) => this.probeSwitch(sw));
@@ -128,7 +140,10 @@ export class TopologyService {
     }
     const r = this.table.observe(src, dst, now);
     this.drop(r.replaced, 'replaced by a new peer');
-    if (r.added) this.deps.events.emit('link.up', { src: { ...src }, dst: { ...dst } });
+    if (r.added) {
+      this.deps.events.emit('link.up', { src: { ...src }, dst: { ...dst } });
+      if (this.table.times({ src: dst, dst: src }) === undefined) this.probeBack(dst, now);
+    }
     return true;
   }
 
@@ -210,7 +225,10 @@ export class TopologyService {
   }
 
   private tick(): void {
-    this.drop(this.table.expire(this.deps.clock.now(), this.timeoutMs), 'no probe for ' + this.timeoutMs + ' ms');
+    // Entries older than the gap no longer limit anything: dropping them keeps the map small.
+    const now = this.deps.clock.now();
+    for (const [k, at] of this.lastReverse) if (now - at >= this.reverseGapMs) this.lastReverse.delete(k);
+    this.drop(this.table.expire(now, this.timeoutMs), 'no probe for ' + this.timeoutMs + ' ms');
     this.probeAll();
   }
 
@@ -230,6 +248,24 @@ export class TopologyService {
     });
     if (ok) this.counters.probesSent++;
     else this.counters.probesDropped++;
+  }
+
+  /**
+   * Probe out of `at` now, so the reverse of a link just learned is known in
+   * a round trip. At most once per port per reverseGapMs: each answer can
+   * only add the missing direction (whose reverse is then known), so this
+   * cannot loop, and the gap bounds it even if peers keep changing.
+   */
+  private probeBack(at: PortRef, now: number): void {
+    const key = portKey(at.dpid, at.port_no);
+    const last = this.lastReverse.get(key);
+    if (last !== undefined && now - last < this.reverseGapMs) return;
+    const sw = this.switchById(at.dpid);
+    const p = sw?.ports.get(at.port_no);
+    if (!sw || !p || !isSwitchPort(p) || !portIsUp(p)) return;
+    this.lastReverse.set(key, now);
+    this.counters.reverseProbes++;
+    this.probePort(sw, p);
   }
 
   private portChanged(sw: SwitchRecord, port: Port, reason: 'add' | 'delete' | 'modify', before: Port | undefined): void {
