@@ -87,6 +87,11 @@ export class EventBus {
     });
   }
 
+  /** Sequence number of the oldest event the replay buffer still holds (seq + 1 when it holds none). */
+  get oldest(): number {
+    return this.ring[this.ringStart]?.seq ?? this.seqNo + 1;
+  }
+
   /** Events after `seq`, or undefined when some were already dropped from the replay buffer. */
   since(seq: number): AnyCoreEvent[] | undefined {
     const all = this.ringStart === 0 ? this.ring : [...this.ring.slice(this.ringStart), ...this.ring.slice(0, this.ringStart)];

@@ -22,9 +22,27 @@ function tokenMatches(given: string, tokens: readonly Buffer[]): boolean {
   return ok;
 }
 
+const isEventStream = (req: FastifyRequest): boolean => req.url === '/api/v1/events' || req.url.startsWith('/api/v1/events?');
+
 function isRead(req: FastifyRequest): boolean {
-  if (req.method === 'GET' || req.method === 'HEAD') return !req.url.startsWith('/api/v1/events');
+  if (req.method === 'GET' || req.method === 'HEAD') return !isEventStream(req);
   return (req.routeOptions.config as RouteAuthConfig | undefined)?.read === true;
+}
+
+/**
+ * The token from "Authorization: Bearer", or for the event stream from
+ * ?access_token= (a browser's WebSocket cannot set headers). Request
+ * logging is off in api.ts, so a token in the query never reaches the log.
+ */
+function bearerToken(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  const m = typeof h === 'string' ? /^Bearer\s+(\S+)$/i.exec(h) : null;
+  if (m) return m[1]!;
+  if (h === undefined && isEventStream(req)) {
+    const q = (req.query as Record<string, unknown> | undefined)?.access_token;
+    if (typeof q === 'string' && q !== '') return q;
+  }
+  return undefined;
 }
 
 export function installAuth(app: FastifyInstance, opts: AuthOptions): void {
@@ -33,9 +51,11 @@ export function installAuth(app: FastifyInstance, opts: AuthOptions): void {
   app.addHook('onRequest', async (req) => {
     if (req.url === '/api/v1/health' || req.url.startsWith('/api/v1/docs') || req.url === '/api/v1/openapi.json') return;
     if (opts.openReads && isRead(req)) return;
-    const h = req.headers.authorization;
-    const m = typeof h === 'string' ? /^Bearer\s+(\S+)$/i.exec(h) : null;
-    if (!m) throw new ApiError(401, 'unauthorized', 'this call needs "Authorization: Bearer <token>" (tokens are set with --api-token-file or SWITCHYARD_API_TOKENS)');
-    if (!tokenMatches(m[1]!, tokens)) throw new ApiError(403, 'forbidden', 'the bearer token is not one of the configured API tokens');
+    const given = bearerToken(req);
+    if (given === undefined) {
+      const alt = isEventStream(req) ? ' or ?access_token=<token>' : '';
+      throw new ApiError(401, 'unauthorized', `this call needs "Authorization: Bearer <token>"${alt} (tokens are set with --api-token-file or SWITCHYARD_API_TOKENS)`);
+    }
+    if (!tokenMatches(given, tokens)) throw new ApiError(403, 'forbidden', 'the bearer token is not one of the configured API tokens');
   });
 }

@@ -1,13 +1,26 @@
-import { Registry, Histogram, collectDefaultMetrics } from 'prom-client';
+import { Registry, Histogram, Gauge, Counter, collectDefaultMetrics } from 'prom-client';
 import type { Controller } from '../controller.js';
+import type { ChannelCounters, SwitchConnection } from '../openflow/channel/connection.js';
+import type { EventStreamStats } from './event-stream.js';
+
+type ChannelTotals = ChannelCounters;
+const zeroChannel = (): ChannelTotals => ({ rxMessages: 0, txMessages: 0, rxErrors: 0, droppedTx: 0, droppedPacketIns: 0 });
 
 /**
  * Prometheus metrics of one controller, in its own registry (several
- * controllers in one process, as in tests, do not mix).
+ * controllers in one process, as in tests, do not mix). Apart from REST
+ * latency, every value is read at scrape time from counters the services
+ * keep anyway (collect callbacks), so no hot path pays for metrics.
  */
 export class ApiMetrics {
   readonly registry = new Registry();
   private readonly latency: Histogram<'method' | 'route' | 'status'>;
+  private readonly eventCounts = new Map<string, number>();
+  private readonly errorCounts = new Map<string, number>();
+  /** Counters of connections that have closed, so totals never go backwards when a switch leaves. */
+  private readonly retired = zeroChannel();
+  private stream: (() => EventStreamStats) | undefined;
+  private readonly cleanups: (() => void)[] = [];
 
   constructor(readonly ctl: Controller) {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_process_' });
@@ -18,9 +31,84 @@ export class ApiMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [this.registry],
     });
+    this.cleanups.push(
+      ctl.events.subscribe((e) => {
+        this.eventCounts.set(e.type, (this.eventCounts.get(e.type) ?? 0) + 1);
+        if (e.type === 'flow.error') this.errorCounts.set(String(e.data.err_type), (this.errorCounts.get(String(e.data.err_type)) ?? 0) + 1);
+      }),
+    );
+    const retire = (conn: SwitchConnection): void => {
+      for (const k of Object.keys(this.retired) as (keyof ChannelTotals)[]) this.retired[k] += conn.counters[k];
+    };
+    ctl.server.on('switch-down', retire);
+    ctl.server.on('switch-replaced', retire);
+    this.cleanups.push(() => {
+      ctl.server.off('switch-down', retire);
+      ctl.server.off('switch-replaced', retire);
+    });
+    this.define();
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
     this.latency.observe({ method, route, status: String(status) }, seconds);
+  }
+
+  /** The event stream reports its clients through this. */
+  trackEventStream(stats: () => EventStreamStats): void {
+    this.stream = stats;
+  }
+
+  /** Stop listening to the controller (the API is closing). */
+  close(): void {
+    for (const c of this.cleanups.splice(0)) c();
+  }
+
+  /** Channel counters over every connection, live and closed. */
+  channelTotals(): ChannelTotals {
+    const t = { ...this.retired };
+    for (const conn of this.ctl.server.switches.values()) for (const k of Object.keys(t) as (keyof ChannelTotals)[]) t[k] += conn.counters[k];
+    return t;
+  }
+
+  private define(): void {
+    const { ctl } = this;
+    const registers = [this.registry];
+    const gauge = (name: string, help: string, read: () => number): void => {
+      new Gauge({ name, help, registers, collect() { this.set(read()); } });
+    };
+    // A counter whose value lives elsewhere: reset and set to the source's total at each scrape.
+    const counter = (name: string, help: string, read: () => number): void => {
+      new Counter({ name, help, registers, collect() { this.reset(); this.inc(read()); } });
+    };
+    const labelled = (name: string, help: string, label: string, read: () => ReadonlyMap<string, number>): void => {
+      new Counter({
+        name, help, registers, labelNames: [label],
+        collect() {
+          this.reset();
+          for (const [k, v] of read()) this.inc({ [label]: k }, v);
+        },
+      });
+    };
+
+    gauge('switchyard_switches_connected', 'Switches connected and past the handshake', () => ctl.switches.size);
+    gauge('switchyard_links', 'Inter-switch links discovered by LLDP, one per direction', () => ctl.topology.links().length);
+    gauge('switchyard_hosts', 'Hosts known to the host tracker', () => ctl.hosts.size);
+    gauge('switchyard_event_seq', 'Sequence number of the latest event', () => ctl.events.seq);
+    gauge('switchyard_event_stream_clients', 'WebSocket event stream clients connected', () => this.stream?.().clients ?? 0);
+
+    counter('switchyard_packet_ins_total', 'PACKET_IN messages processed (rate() gives packet-ins per second)', () => ctl.packets.counters.packetIns);
+    counter('switchyard_packet_ins_dropped_total', 'PACKET_IN messages dropped by the per-switch rate limit', () => this.channelTotals().droppedPacketIns);
+    counter('switchyard_packet_outs_total', 'PACKET_OUT messages sent', () => ctl.packets.counters.packetOuts);
+    counter('switchyard_flow_mods_total', 'FLOW_MOD messages sent (apps, core and the API)', () => ctl.flows.counters.flowMods);
+    counter('switchyard_group_mods_total', 'GROUP_MOD messages sent', () => ctl.flows.counters.groupMods);
+    counter('switchyard_meter_mods_total', 'METER_MOD messages sent', () => ctl.flows.counters.meterMods);
+    labelled('switchyard_openflow_errors_total', 'OFPT_ERROR replies refusing a flow, group or meter mod or packet-out, by error type', 'type', () => this.errorCounts);
+    counter('switchyard_openflow_messages_received_total', 'OpenFlow messages received from switches', () => this.channelTotals().rxMessages);
+    counter('switchyard_openflow_messages_sent_total', 'OpenFlow messages sent to switches', () => this.channelTotals().txMessages);
+    counter('switchyard_openflow_decode_errors_total', 'Messages from switches that could not be decoded', () => this.channelTotals().rxErrors);
+    counter('switchyard_openflow_send_dropped_total', 'Messages not sent because a switch was not reading (write queue full)', () => this.channelTotals().droppedTx);
+    labelled('switchyard_events_total', 'Events emitted, by type', 'type', () => this.eventCounts);
+    counter('switchyard_event_stream_dropped_total', 'Event stream clients closed for being too slow', () => this.stream?.().dropped ?? 0);
+    counter('switchyard_event_stream_messages_total', 'Messages sent to event stream clients', () => this.stream?.().messages ?? 0);
   }
 }

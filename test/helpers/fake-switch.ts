@@ -35,6 +35,11 @@ function canonicalMatch(m: Match): Match {
   return [...m].sort((a, b) => code(a) - code(b));
 }
 const sameMatch = (a: Match, b: Match): boolean => toJsonText(canonicalMatch(a)) === toJsonText(canonicalMatch(b));
+/** Non-strict selection, simplified: every field of the request is in the flow with the same value and mask. */
+const covers = (req: Match, flow: Match): boolean => req.every((x) => flow.some((y) => toJsonText(x) === toJsonText(y)));
+/** out_port selection: 'any', or an output action to that port in the flow's instructions. */
+const outputsTo = (f: FlowStats, port: FlowStatsRequest['out_port']): boolean =>
+  port === 'any' || f.instructions.some((i) => (i.type === 'apply_actions' || i.type === 'write_actions') && i.actions.some((a) => a.type === 'output' && a.port === port));
 
 /** A flow table with OpenFlow 1.3 add / delete / delete_strict semantics (cookie masks included), enough for tests. */
 export class FakeFlowTable {
@@ -61,15 +66,27 @@ export class FakeFlowTable {
         return;
       case 'delete':
         // Non-strict: every flow whose match contains all of the request's fields.
-        this.remove((f) => tableOk(f) && cookieOk(f) && fm.match.every((x) => f.match.some((y) => toJsonText(x) === toJsonText(y))));
+        this.remove((f) => tableOk(f) && cookieOk(f) && covers(fm.match, f.match) && outputsTo(f, fm.out_port));
         return;
+      case 'modify':
+      case 'modify_strict': {
+        // OF 1.3.5 §6.4: new instructions; cookie, timeouts and counters stay; no match is a no-op.
+        const strict = fm.command === 'modify_strict';
+        for (let i = 0; i < this.flows.length; i++) {
+          const f = this.flows[i]!;
+          const hit = tableOk(f) && cookieOk(f) && (strict ? f.priority === fm.priority && sameMatch(f.match, fm.match) : covers(fm.match, f.match));
+          if (hit) this.flows[i] = { ...f, instructions: fm.instructions };
+        }
+        return;
+      }
       default:
         return;
     }
   }
 
   stats(req: FlowStatsRequest): FlowStats[] {
-    return this.flows.filter((f) => (req.table_id === 'all' || f.table_id === req.table_id) && (f.cookie & req.cookie_mask) === (req.cookie & req.cookie_mask));
+    return this.flows.filter((f) => (req.table_id === 'all' || f.table_id === req.table_id) && (f.cookie & req.cookie_mask) === (req.cookie & req.cookie_mask) &&
+      covers(req.match, f.match) && outputsTo(f, req.out_port));
   }
 
   private remove(pred: (f: FlowStats) => boolean): void {

@@ -18,6 +18,8 @@ import type { FlowSpec } from '../../core/flows/flow-spec.js';
 import type { OxmField } from '../../openflow/structs/oxm.js';
 
 const OFPVID_PRESENT = 0x1000;
+/** The I/G bit of a MAC: as a mask with a zero value it matches unicast only. */
+const GROUP_BIT = '01:00:00:00:00:00';
 /** vlan_vid value matching frames without an 802.1Q tag (OF 1.3.5 §7.2.3.8). */
 const OFPVID_NONE = 0x0000;
 
@@ -53,25 +55,28 @@ export function catchFlow(vlan: number | null, mac: string, o: L2FlowOptions): F
     key: catchKey(vlan, mac),
     // Above the dst flows: the MAC's packets must reach us whatever their destination.
     priority: o.priority + 1,
-    match: [vlanField(vlan), { field: 'eth_src', value: mac }],
+    // Unicast only: the MAC's broadcasts are flooded by the switch (in-switch-flood.ts), which
+    // also copies them to us, so they teach us the MAC without being held up.
+    match: [vlanField(vlan), { field: 'eth_src', value: mac }, { field: 'eth_dst', value: '00:00:00:00:00:00', mask: GROUP_BIT }],
     // no_buffer: the whole frame, since we send it on ourselves.
     actions: [{ type: 'output', port: 'controller', max_len: 'no_buffer' }],
     idleTimeout: o.idleTimeout,
   };
 }
 
-/** Which of our flows a flow.removed match (JSON: [{field, value}]) names, or undefined. */
+/** Which dst or catch flow a flow.removed match (JSON: [{field, value, mask?}]) names, or undefined. */
 export function flowOfMatch(match: unknown): { kind: 'dst' | 'catch'; vlan: number | null; mac: string } | undefined {
   if (!Array.isArray(match)) return undefined;
   let vlan: number | null = null;
   let dst: string | undefined;
   let src: string | undefined;
-  for (const f of match as { field?: unknown; value?: unknown }[]) {
+  for (const f of match as { field?: unknown; value?: unknown; mask?: unknown }[]) {
+    if (f?.field === 'in_port') return undefined; // a flood flow
     if (f?.field === 'vlan_vid' && typeof f.value === 'number') vlan = f.value & OFPVID_PRESENT ? f.value & 0xfff : null;
-    else if (f?.field === 'eth_dst' && typeof f.value === 'string') dst = f.value;
+    else if (f?.field === 'eth_dst' && typeof f.value === 'string' && f.mask === undefined) dst = f.value;
     else if (f?.field === 'eth_src' && typeof f.value === 'string') src = f.value;
   }
-  if (dst !== undefined && src === undefined) return { kind: 'dst', vlan, mac: dst };
-  if (src !== undefined && dst === undefined) return { kind: 'catch', vlan, mac: src };
+  if (src !== undefined) return { kind: 'catch', vlan, mac: src };
+  if (dst !== undefined) return { kind: 'dst', vlan, mac: dst };
   return undefined;
 }

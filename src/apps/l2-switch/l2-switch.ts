@@ -1,56 +1,104 @@
 import type { App, AppContext, AppDefinition } from '../../core/apps/app-context.js';
+import type { CoreEventMap } from '../../core/events.js';
+import type { FlowSpec } from '../../core/flows/flow-spec.js';
 import type { PacketInContext } from '../../core/packets/packet-service.js';
 import { isPacketError, parseEthernet } from '../../core/packet/index.js';
-import type { Action } from '../../openflow/structs/action.js';
-import type { OxmField } from '../../openflow/structs/oxm.js';
-import { MacTable } from './mac-table.js';
+import { portIsUp } from '../../core/switches.js';
+import { catchFlow, catchKey, dstFlow, dstKey, flowOfMatch, type L2FlowOptions } from './l2-flows.js';
+import { InSwitchFlood } from './in-switch-flood.js';
+import { HostPlaces, MacTable } from './mac-table.js';
+import { TreeWatch } from './tree-watch.js';
 
 const ETH_LLDP = 0x88cc;
-const OFPVID_PRESENT = 0x1000;
 
 function isGroupMac(mac: string): boolean {
   // The I/G bit: broadcast and multicast destinations are flooded, never learned.
   return (parseInt(mac.slice(0, 2), 16) & 1) === 1;
 }
 
+const toDpid = (id: string): bigint => BigInt('0x' + id);
+
 /**
  * L2 learning switch that is safe on topologies with loops: unknown and
  * broadcast destinations are flooded only along the spanning tree of the
  * discovered topology plus edge ports, and packets arriving on blocked
  * inter-switch ports are dropped (the way a blocked STP port drops them).
+ *
+ * What it learns, and the flows that carry it (l2-flows.ts):
+ * - A MAC learned on a switch gets one flow there, eth_dst → its port, so a
+ *   packet to a known destination only needs a packet-out.
+ * - A MAC seen on an edge port is where that host is attached. Since floods
+ *   follow the tree, every other switch would learn it on its tree port
+ *   towards that switch: it is taught to all of them at once, which spares
+ *   each the flood that would otherwise teach it.
+ * - A unicast to an unknown MAC is flooded, and switches with edge ports
+ *   catch that MAC's next packet, so a host that only answers is learned.
+ * - A host that moves is learned again from its next packet that reaches us
+ *   (a broadcast such as a gratuitous ARP, or a caught one); that replaces
+ *   its flows.
+ * - Once the topology is quiet, broadcasts and multicasts are flooded by the
+ *   switches themselves (in-switch-flood.ts); a copy from an edge port still
+ *   comes here, to learn from.
+ *
+ * Config (apps_config.l2-switch): idleTimeout (s, default 60), inSwitchFlood
+ * (default true), floodSettleMs (quiet time before it, default 1000).
  */
 export class L2Switch implements App {
   private ctx!: AppContext;
-  private readonly tables = new Map<bigint, MacTable>();
-  private idleTimeout = 60;
-  private priority = 10;
+  /** Per switch (16-hex id): MACs with a flow there. */
+  private readonly tables = new Map<string, MacTable>();
+  private readonly places = new HostPlaces();
+  private readonly tree = new TreeWatch();
+  private opts: L2FlowOptions = { priority: 10, idleTimeout: 60 };
+  private flood: InSwitchFlood | undefined;
 
   start(ctx: AppContext): void {
     this.ctx = ctx;
     const idle = ctx.config.idleTimeout;
-    if (typeof idle === 'number' && idle >= 0) this.idleTimeout = idle;
+    if (typeof idle === 'number' && Number.isInteger(idle) && idle >= 0 && idle <= 0xffff) this.opts = { ...this.opts, idleTimeout: idle };
+    else if (idle !== undefined) ctx.log.warn({ idleTimeout: idle, using: this.opts.idleTimeout }, 'config idleTimeout must be an integer 0..65535');
+    if (ctx.config.inSwitchFlood !== false) this.flood = new InSwitchFlood(ctx, this.opts.priority - 1, settleMs(ctx));
     ctx.packets.register({ name: 'l2-switch', kind: 'director', order: 100, process: (p) => this.onPacket(p) });
-    ctx.switches.onSwitchDown((sw) => this.tables.delete(sw.dpid));
-    // A topology change can move the tree: what was learned may now point into a
-    // blocked port or a dead link, so start over (flows included).
-    const reset = (): void => this.resetAll();
-    ctx.events.on('link.up', reset);
-    ctx.events.on('link.down', reset);
+    ctx.switches.onSwitchUp(() => this.flood?.touch());
+    ctx.switches.onSwitchDown((sw) => {
+      this.tables.delete(sw.id);
+      this.places.forgetAt(sw.id);
+      this.flood?.forget(sw.id);
+    });
+    ctx.switches.onPortChange((sw, port, reason) => {
+      this.flood?.unsettle(sw.id);
+      if (typeof port.port_no === 'number' && (reason === 'delete' || !portIsUp(port))) this.portGone(sw.id, port.port_no);
+    });
+    // Only a change that can make learned ports wrong starts over (see tree-watch.ts).
+    this.tree.update(ctx.topology);
+    this.flood?.touch();
+    const topologyChanged = (): void => {
+      if (this.tree.update(this.ctx.topology)) this.resetAll();
+      else this.flood?.touch();
+    };
+    ctx.events.on('link.up', topologyChanged);
+    ctx.events.on('link.down', topologyChanged);
+    ctx.events.on('flow.removed', (e) => this.flowRemoved(e.data));
   }
 
   stop(): void {
+    this.flood?.stop();
     this.tables.clear();
+    this.places.clear();
   }
 
-  private table(dpid: bigint): MacTable {
-    let t = this.tables.get(dpid);
-    if (!t) this.tables.set(dpid, (t = new MacTable()));
+  private table(id: string): MacTable {
+    let t = this.tables.get(id);
+    if (!t) this.tables.set(id, (t = new MacTable()));
     return t;
   }
 
   private resetAll(): void {
-    if (this.tables.size === 0) return;
+    // Flood flows are computed from the old tree too: they go with the rest.
+    this.flood?.forget();
+    if (this.tables.size === 0 && this.ctx.flows.list().length === 0) return;
     this.tables.clear();
+    this.places.clear();
     this.ctx.flows.removeAll().catch((e: unknown) => this.ctx.log.warn({ err: String(e) }, 'could not remove flows after a topology change'));
   }
 
@@ -59,44 +107,96 @@ export class L2Switch implements App {
     if (isPacketError(eth) || eth.ethertype === ETH_LLDP) return false;
     const { sw, inPort } = p;
     const topo = this.ctx.topology;
-    const interSwitch = topo.isInterSwitchPort(sw.dpid, inPort);
     const flood = topo.floodPorts(sw.dpid, inPort);
-    // Arrived over a link that is not on the tree: a loop copy; drop it.
-    if (interSwitch && flood.length === 0 && topo.spanningTree().get(sw.id)?.has(inPort) !== true) return true;
+    const interSwitch = topo.isInterSwitchPort(sw.dpid, inPort);
+    // Arrived over a link that is not on the tree: a loop copy; drop it, and learn nothing from it.
+    if (flood.length === 0 && interSwitch && topo.spanningTree().get(sw.id)?.has(inPort) !== true) return true;
 
-    const table = this.table(sw.dpid);
-    if (!isGroupMac(eth.src)) {
-      const movedFrom = table.learn(eth.src, inPort);
-      if (movedFrom !== undefined) {
-        const stale = table.forget(eth.src);
-        table.learn(eth.src, inPort);
-        if (stale.length > 0) this.ctx.flows.remove(sw.dpid, stale).catch(() => undefined);
-      }
-    }
+    const vlan = eth.vlans[0]?.vid ?? null;
+    if (!isGroupMac(eth.src)) this.learn(sw.id, vlan, eth.src, inPort, !interSwitch);
+    // A flood flow's copy: the switch has flooded it already. (Catches match unicast only.)
+    if (p.msg.reason === 'action' && isGroupMac(eth.dst)) return true;
 
-    const outPort = isGroupMac(eth.dst) ? undefined : table.portOf(eth.dst);
-    if (outPort === undefined || outPort === inPort) {
-      if (outPort === inPort) return true;
-      const actions: Action[] = flood.map((port) => ({ type: 'output', port, max_len: 0 }));
-      if (actions.length > 0) this.ctx.packets.packetOut(sw.dpid, { inPort, actions, data: p.data });
+    const outPort = isGroupMac(eth.dst) ? undefined : this.portFor(sw.id, vlan, eth.dst);
+    // The segment it came from already carried it to its destination.
+    if (outPort === inPort) return true;
+    if (outPort !== undefined) {
+      this.ctx.packets.packetOut(sw.dpid, { inPort, actions: [{ type: 'output', port: outPort, max_len: 0 }], data: p.data });
       return true;
     }
-
-    const vlan = eth.vlans[0];
-    const match: OxmField[] = [
-      { field: 'in_port', value: inPort },
-      ...(vlan ? [{ field: 'vlan_vid' as const, value: OFPVID_PRESENT | vlan.vid }] : []),
-      { field: 'eth_dst', value: eth.dst },
-      { field: 'eth_src', value: eth.src },
-    ];
-    const spec = { priority: this.priority, match, actions: [{ type: 'output' as const, port: outPort, max_len: 0 }], idleTimeout: this.idleTimeout };
-    const key = this.ctx.flows.keyOf(spec);
-    table.addFlow(eth.dst, key);
-    table.addFlow(eth.src, key);
-    this.ctx.flows.install(sw.dpid, [{ ...spec, key }]).catch((e: unknown) => this.ctx.log.warn({ switch: sw.id, err: String(e) }, 'flow install failed'));
-    this.ctx.packets.packetOut(sw.dpid, { inPort, actions: [{ type: 'output', port: outPort, max_len: 0 }], data: p.data });
+    if (flood.length === 0) return true;
+    // The destination may be attached to any switch with edge ports: those ask for its next packet.
+    if (!isGroupMac(eth.dst) && flood.some((port) => !topo.isInterSwitchPort(sw.dpid, port)) && this.table(sw.id).startCatching(vlan, eth.dst)) {
+      this.send(sw.id, [], [catchFlow(vlan, eth.dst, this.opts)]);
+    }
+    this.ctx.packets.packetOut(sw.dpid, { inPort, actions: flood.map((port) => ({ type: 'output', port, max_len: 0 })), data: p.data });
     return true;
   }
+
+  /** `mac` sent a packet that arrived on `port` of switch `id`. */
+  private learn(id: string, vlan: number | null, mac: string, port: number, edge: boolean): void {
+    if (edge && this.places.set(vlan, mac, { dpid: id, port }) !== 'same') {
+      for (const [other, towards] of this.tree.reachableFrom(id)) this.teach(other, vlan, mac, towards);
+    }
+    this.teach(id, vlan, mac, port);
+  }
+
+  /** Switch `id` sends `mac` out of `port` from now on: its flow says so, and a catch for it has done its job. */
+  private teach(id: string, vlan: number | null, mac: string, port: number): void {
+    const table = this.table(id);
+    table.learn(vlan, mac, port);
+    const remove = table.stopCatching(vlan, mac) ? [catchKey(vlan, mac)] : [];
+    // Sent even when nothing changed: the flow service drops identical flows, and re-sends one the switch refused.
+    this.send(id, remove, [dstFlow(vlan, mac, port, this.opts)]);
+  }
+
+  /** Where switch `id` sends `mac`: what it learned, else where the host is attached, seen along the tree. */
+  private portFor(id: string, vlan: number | null, mac: string): number | undefined {
+    const known = this.tables.get(id)?.portOf(vlan, mac);
+    if (known !== undefined) {
+      // Normally the flow exists and this packet raced it; re-asking costs nothing and repairs a lost one.
+      this.send(id, [], [dstFlow(vlan, mac, known, this.opts)]);
+      return known;
+    }
+    const at = this.places.get(vlan, mac);
+    const port = at === undefined ? undefined : at.dpid === id ? at.port : this.tree.portTowards(id, at.dpid);
+    if (port !== undefined) this.teach(id, vlan, mac, port);
+    return port;
+  }
+
+  private send(id: string, remove: readonly string[], install: readonly FlowSpec[]): void {
+    this.ctx.flows.apply(toDpid(id), { remove, install }).catch((e: unknown) => this.ctx.log.warn({ switch: id, err: String(e) }, 'flow install failed'));
+  }
+
+  /** MACs behind a port that went away have no way out there: forget them and their flows. */
+  private portGone(id: string, port: number): void {
+    this.places.forgetAt(id, port);
+    const gone = this.tables.get(id)?.forgetPort(port) ?? [];
+    if (gone.length > 0) this.send(id, gone.map((e) => dstKey(e.vlan, e.mac)), []);
+  }
+
+  /** The switch dropped an idle flow: forget what it stood for, so the next packet learns afresh. */
+  private flowRemoved(f: CoreEventMap['flow.removed']): void {
+    if (f.owner !== this.ctx.name || (f.reason !== 'idle_timeout' && f.reason !== 'hard_timeout')) return;
+    const which = flowOfMatch(f.match);
+    const table = this.tables.get(f.dpid);
+    if (!which || !table) return;
+    if (which.kind === 'catch') {
+      table.stopCatching(which.vlan, which.mac);
+      return;
+    }
+    table.forget(which.vlan, which.mac);
+    // Idle at the host's own switch: nobody sent to it for a whole timeout, so it may be gone.
+    this.places.forget(which.vlan, which.mac, f.dpid);
+  }
+}
+
+function settleMs(ctx: AppContext): number {
+  const v = ctx.config.floodSettleMs;
+  if (v === undefined) return 1000;
+  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
+  ctx.log.warn({ floodSettleMs: v, using: 1000 }, 'config floodSettleMs must be a number of ms >= 0');
+  return 1000;
 }
 
 export const l2SwitchApp: AppDefinition = {

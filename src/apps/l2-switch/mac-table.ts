@@ -57,3 +57,45 @@ export class MacTable {
     return this.entries.size;
   }
 }
+
+/** A host's attachment: the switch and edge port where its packets enter the network. */
+export interface Place {
+  readonly dpid: string;
+  readonly port: number;
+}
+
+/**
+ * MACs seen arriving on edge ports (not inter-switch ports), network-wide.
+ * On a tree, where a host is attached says where every switch would learn
+ * it, so one sighting teaches them all.
+ */
+export class HostPlaces {
+  private readonly places = new Map<string, Place & { readonly vlan: number | null; readonly mac: string }>();
+
+  get(vlan: number | null, mac: string): Place | undefined {
+    return this.places.get(keyOf(vlan, mac));
+  }
+
+  set(vlan: number | null, mac: string, at: Place): Learned {
+    const k = keyOf(vlan, mac);
+    const before = this.places.get(k);
+    if (before?.dpid === at.dpid && before.port === at.port) return 'same';
+    this.places.set(k, { vlan, mac, dpid: at.dpid, port: at.port });
+    return before === undefined ? 'new' : 'moved';
+  }
+
+  /** Forgets the MAC if it is attached to `dpid`. */
+  forget(vlan: number | null, mac: string, dpid: string): void {
+    const k = keyOf(vlan, mac);
+    if (this.places.get(k)?.dpid === dpid) this.places.delete(k);
+  }
+
+  /** Forgets every MAC attached to `dpid` (on `port`, when given). */
+  forgetAt(dpid: string, port?: number): void {
+    for (const [k, p] of this.places) if (p.dpid === dpid && (port === undefined || p.port === port)) this.places.delete(k);
+  }
+
+  clear(): void {
+    this.places.clear();
+  }
+}

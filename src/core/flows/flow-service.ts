@@ -105,6 +105,8 @@ class SwitchFlows {
 export class FlowService {
   readonly owners = new OwnerRegistry();
   readonly generation: number;
+  /** Modifications handed to switches (every owner's and the API's), for metrics. */
+  readonly counters = { flowMods: 0, groupMods: 0, meterMods: 0 };
   private tableRegistry: TableRegistry;
   private readonly states = new Map<bigint, SwitchFlows>();
   private readonly handles = new Map<string, OwnerHandle>();
@@ -289,6 +291,9 @@ export class FlowService {
     }
     batch.xids.push(msg.xid);
     st.inflight.set(msg.xid, { batch, kind: msg.type, owner, flow });
+    if (msg.type === 'flow_mod') this.counters.flowMods++;
+    else if (msg.type === 'group_mod') this.counters.groupMods++;
+    else if (msg.type === 'meter_mod') this.counters.meterMods++;
   }
 
   /** One barrier per batch: errors for its xids arrive before the barrier reply, so at the reply the verdict is known. */

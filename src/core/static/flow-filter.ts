@@ -1,5 +1,6 @@
+import { Reader } from '../../openflow/reader.js';
 import { Writer } from '../../openflow/writer.js';
-import { encodeOxm, type OxmField } from '../../openflow/structs/oxm.js';
+import { decodeOxm, encodeOxm, type OxmBasic, type OxmField } from '../../openflow/structs/oxm.js';
 import type { Match } from '../../openflow/structs/match.js';
 import type { Instruction } from '../../openflow/structs/instruction.js';
 import type { Action } from '../../openflow/structs/action.js';
@@ -61,9 +62,56 @@ function actionsOf(ins: readonly Instruction[]): Action[] {
   return out;
 }
 
-/** The identity of a flow in a table: table id, priority and canonical match. */
+/** Fields narrower than their OXM payload: a mask covering these bits is exact (switches report no mask). */
+const FIELD_BITS: Readonly<Record<string, number>> = { vlan_vid: 0x1fff, ipv6_flabel: 0xfffff, ipv6_exthdr: 0x1ff };
+
+/**
+ * A masked field as a switch keeps it (OVS does this): value bits outside
+ * the mask cleared, an exact mask dropped; undefined for an all-zero mask,
+ * which matches anything. Unmasked and non-basic fields come back as given.
+ */
+export function canonicalField(f: OxmField): OxmField | undefined {
+  const m = (f as OxmBasic).mask;
+  if (m === undefined || m === null || !('field' in f)) return f;
+  const width = FIELD_BITS[f.field];
+  if (width !== undefined && typeof m === 'number' && (m & width) === width) return { field: f.field, value: (f.value as number) & width };
+  w.reset();
+  encodeOxm(w, f);
+  const b = Buffer.from(w.buf.subarray(0, w.pos));
+  const n = (b.length - 4) / 2;
+  let ones = true;
+  let zero = true;
+  for (let i = 0; i < n; i++) {
+    const mask = b[4 + n + i]!;
+    b[4 + i]! &= mask;
+    if (mask !== 0xff) ones = false;
+    if (mask !== 0) zero = false;
+  }
+  if (zero) return undefined;
+  if (!ones) return decodeOxm(new Reader(b));
+  b[2]! &= 0xfe;
+  b[3] = n;
+  return decodeOxm(new Reader(b.subarray(0, 4 + n)));
+}
+
+/** A match with every field canonical (see canonicalField); the same array when nothing changes. */
+export function canonicalMatch(m: Match): Match {
+  if (!m.some((f) => (f as OxmBasic).mask !== undefined && (f as OxmBasic).mask !== null)) return m;
+  const out: OxmField[] = [];
+  for (const f of m) {
+    const c = canonicalField(f);
+    if (c !== undefined) out.push(c);
+  }
+  return out;
+}
+
+/**
+ * The identity of a flow in a table: table id, priority and canonical match
+ * (fields in code order, masks as the switch keeps them, so a flow reported
+ * by a dump finds the entry the request that made it created).
+ */
 export function flowSlot(f: Pick<FlowMod, 'table_id' | 'priority' | 'match'>): string {
-  return slotKey(String(f.table_id), f.priority, f.match);
+  return slotKey(String(f.table_id), f.priority, canonicalMatch(f.match));
 }
 
 /**

@@ -51,13 +51,14 @@ export class Journal<T> {
   }
 
   private async drain(): Promise<void> {
-    await mkdir(dirname(this.file), { recursive: true });
     while (this.queue.length > 0) {
       const lines = this.queue.join('');
       const waiters = this.waiters;
       this.queue = [];
       this.waiters = [];
+      // mkdir inside the try: a directory that cannot be made fails these appends, not the writer (which would hang every later one).
       try {
+        await mkdir(dirname(this.file), { recursive: true });
         await appendFile(this.file, lines);
         for (const w of waiters) w.resolve();
       } catch (e) {

@@ -6,10 +6,13 @@ import type { OfpMessage } from '../../openflow/message.js';
 import type { FlowMod } from '../../openflow/messages/flow-mod.js';
 import type { GroupMod } from '../../openflow/messages/group-mod.js';
 import type { MeterMod } from '../../openflow/messages/meter-mod.js';
+import type { FlowRemoved } from '../../openflow/messages/flow-removed.js';
+import type { FlowStats } from '../../openflow/multipart/flow-stats.js';
 import { OfpErrorReply } from '../../openflow/channel/errors.js';
 import type { SwitchRecord, SwitchRegistry } from '../switches.js';
 import type { FlowService, UnsentMessage } from '../flows/flow-service.js';
 import { MAGIC_COOKIE, MAGIC_MASK } from '../flows/cookie.js';
+import { instructionsKey } from '../flows/flow-spec.js';
 import { Journal } from './journal.js';
 import { flowSlot, requestSelects } from './flow-filter.js';
 
@@ -45,6 +48,12 @@ export interface StaticStoreLog {
 /** Encode and decode once: one canonical typed form (bigints, names) whatever JSON it came from. */
 function canonical<M extends OfpMessage>(m: Omit<M, 'xid'>): M {
   return decodeMessage(encodeMessage({ ...m, xid: 0 } as OfpMessage)) as M;
+}
+
+/** Where a stored message lives in its map: the flow's slot, the group or meter id. */
+function keyOf(m: StaticFlowMod | StaticGroupMod | StaticMeterMod): string | undefined {
+  if (m.type === 'flow_mod') return m.command === 'add' ? flowSlot(m) : undefined;
+  return m.type === 'group_mod' ? String(m.group_id) : String(m.meter_id);
 }
 
 function stripXid<M extends { xid: number }>(m: M): Omit<M, 'xid'> {
@@ -86,7 +95,9 @@ export class StaticStore {
       if (r.op === 'del') map.delete(r.key);
       else {
         try {
-          (map as Map<string, unknown>).set(r.key, stripXid(canonical(r.msg as OfpMessage)));
+          const m = stripXid(canonical(r.msg as OfpMessage)) as StaticFlowMod | StaticGroupMod | StaticMeterMod;
+          // The key from the message, not the file: a file written by an older version may key slots differently.
+          (map as Map<string, unknown>).set(keyOf(m) ?? r.key, m);
         } catch (e) {
           this.deps.log.warn({ switch: r.dpid, kind: r.kind, err: String(e) }, 'skipping a stored entry that no longer encodes');
         }
@@ -97,6 +108,9 @@ export class StaticStore {
     if (counts > 0) this.deps.log.info({ entries: counts, file: this.journal.file }, 'static flows, groups and meters loaded');
     this.deps.switches.onSwitchUp((sw) => {
       this.reinstall(sw).catch((e: unknown) => this.deps.log.warn({ switch: sw.id, err: String(e) }, 'could not re-install static flows'));
+    });
+    this.deps.switches.onMessage((sw, msg) => {
+      if (msg.type === 'flow_removed') this.flowRemoved(sw.dpid, msg);
     });
     for (const sw of this.deps.switches.all()) void this.reinstall(sw).catch(() => {});
   }
@@ -121,16 +135,18 @@ export class StaticStore {
    * (the switch refused; nothing recorded) or a channel error.
    */
   async apply(dpid: bigint, msg: StaticFlowMod | StaticGroupMod | StaticMeterMod): Promise<void> {
-    if (msg.type === 'flow_mod') {
-      const isAdd = msg.command === 'add';
-      if (isAdd && (msg.cookie & MAGIC_MASK) === MAGIC_COOKIE) {
-        throw new StaticInputError(`cookie 0x${msg.cookie.toString(16)} carries the controller's own magic 0x5359 in its top 16 bits; pick another cookie`);
+    // Checks run on the canonical form: the caller's object may come from JSON with fields left to the codec's defaults.
+    let m = stripXid(canonical<OfpMessage>(msg as UnsentMessage) as FlowMod | GroupMod | MeterMod) as StaticFlowMod | StaticGroupMod | StaticMeterMod;
+    if (m.type === 'flow_mod' && m.command === 'add') {
+      if ((m.cookie & MAGIC_MASK) === MAGIC_COOKIE) {
+        throw new StaticInputError(`cookie 0x${m.cookie.toString(16)} carries the controller's own magic 0x5359 in its top 16 bits; pick another cookie`);
       }
-      if (isAdd && msg.table_id === 'all') throw new StaticInputError('a flow is added to one table: table_id "all" is only for deletes');
+      if (m.table_id === 'all') throw new StaticInputError('a flow is added to one table: table_id "all" is only for deletes');
+      // A flow that can expire must say so when it does, or it would be re-installed after it expired.
+      if ((m.idle_timeout !== 0 || m.hard_timeout !== 0) && !m.flags.includes('send_flow_rem')) m = { ...m, flags: [...m.flags, 'send_flow_rem'] };
     }
-    const m = canonical<OfpMessage>(msg as UnsentMessage) as FlowMod | GroupMod | MeterMod;
-    await this.deps.flows.sendConfirmed(dpid, [msg as UnsentMessage], 'api');
-    const changes = this.record(dpid, stripXid(m) as StaticFlowMod | StaticGroupMod | StaticMeterMod);
+    await this.deps.flows.sendConfirmed(dpid, [m as UnsentMessage], 'api');
+    const changes = this.record(dpid, m);
     await Promise.all(changes.map((c) => this.journal.append(c)));
   }
 
@@ -179,14 +195,59 @@ export class StaticStore {
     return out;
   }
 
-  /** Put a (re)connected switch back in the stored state; a group or meter that survived on the switch is modified instead. */
+  /**
+   * Put a (re)connected switch back in the stored state; a group or meter
+   * that survived on the switch is modified instead. Flows the switch still
+   * holds unchanged are left alone (an add would reset their counters and
+   * timers); a timed flow it no longer holds expired while nobody listened,
+   * so it is forgotten rather than brought back.
+   */
   private async reinstall(sw: SwitchRecord): Promise<void> {
     const st = this.states.get(sw.dpid);
     if (st === undefined || st.flows.size + st.groups.size + st.meters.size === 0) return;
     for (const g of st.groups.values()) await this.addOrModify(sw.dpid, g, 'group_exists');
     for (const m of st.meters.values()) await this.addOrModify(sw.dpid, m, 'meter_exists');
-    if (st.flows.size > 0) await this.deps.flows.sendConfirmed(sw.dpid, [...st.flows.values()], 'api');
-    this.deps.log.info({ switch: sw.id, flows: st.flows.size, groups: st.groups.size, meters: st.meters.size }, 'static flows re-installed');
+    if (st.flows.size === 0) return;
+    const present = await this.presentFlows(sw);
+    const send: StaticFlowMod[] = [];
+    const forget: string[] = [];
+    for (const [key, f] of st.flows) {
+      const p = present?.get(key);
+      if (p !== undefined && p.cookie === f.cookie && p.idle_timeout === f.idle_timeout && p.hard_timeout === f.hard_timeout &&
+        instructionsKey(p.instructions) === instructionsKey(f.instructions)) continue;
+      if (present !== undefined && p === undefined && (f.idle_timeout !== 0 || f.hard_timeout !== 0)) forget.push(key);
+      else send.push(f);
+    }
+    if (forget.length > 0) await Promise.all(forget.map((key) => this.forgetFlow(sw.dpid, key)));
+    if (send.length > 0) await this.deps.flows.sendConfirmed(sw.dpid, send, 'api');
+    this.deps.log.info({ switch: sw.id, flows: send.length, kept: st.flows.size - send.length, expired: forget.length, groups: st.groups.size, meters: st.meters.size }, 'static flows re-installed');
+  }
+
+  /** The switch's flows by slot, or undefined when it would not say (then everything is re-added). */
+  private async presentFlows(sw: SwitchRecord): Promise<Map<string, FlowStats> | undefined> {
+    try {
+      const bodies = await sw.link.multipart({ type: 'flow', table_id: 'all', out_port: 'any', out_group: 'any', cookie: 0n, cookie_mask: 0n, match: [] });
+      const out = new Map<string, FlowStats>();
+      for (const b of bodies) if (b.type === 'flow') for (const f of b.flows) out.set(flowSlot(f), f);
+      return out;
+    } catch (e) {
+      this.deps.log.warn({ switch: sw.id, err: String(e) }, 'flow dump before re-installing static flows failed; re-adding them all');
+      return undefined;
+    }
+  }
+
+  /** A stored flow that expired (idle or hard timeout) is gone for good; one deleted by someone else is re-installed later. */
+  private flowRemoved(dpid: bigint, msg: FlowRemoved): void {
+    if (msg.reason !== 'idle_timeout' && msg.reason !== 'hard_timeout') return;
+    const key = flowSlot(msg);
+    const f = this.states.get(dpid)?.flows.get(key);
+    if (f === undefined || f.cookie !== msg.cookie) return;
+    this.forgetFlow(dpid, key).catch((e: unknown) => this.deps.log.warn({ switch: dpidToString(dpid), err: String(e) }, 'could not record an expired static flow'));
+  }
+
+  private forgetFlow(dpid: bigint, key: string): Promise<void> {
+    if (!this.states.get(dpid)?.flows.delete(key)) return Promise.resolve();
+    return this.journal.append({ op: 'del', kind: 'flow', dpid: dpidToString(dpid), key });
   }
 
   private async addOrModify(dpid: bigint, m: StaticGroupMod | StaticMeterMod, exists: string): Promise<void> {

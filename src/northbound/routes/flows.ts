@@ -1,4 +1,150 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { FlowStats } from '../../openflow/multipart/flow-stats.js';
+import { slotOfStats } from '../../core/flows/flow-spec.js';
+import type { StaticFlowMod } from '../../core/static/static-store.js';
+import type { SwitchRecord } from '../../core/switches.js';
 import type { RouteModule } from './route.js';
+import { requireSwitch, type ApiContext } from '../context.js';
+import { ApiError, badRequest } from '../errors.js';
+import { dpidParams, errorResponses, errorSchema } from '../schemas.js';
+import {
+  flowAddFromJson, flowDeleteFromJson, flowModifyFromJson, flowToJson, statsOfAdd,
+  type FlowAddBody, type FlowJson, type FlowModifyBody, type FlowSelector,
+} from '../flow-json.js';
+import {
+  flowAddBody, flowDeleteBody, flowDeleteQuery, flowDeleteResult, flowListQuery, flowListSchema, flowModifyBody, flowSchema,
+} from '../flow-schemas.js';
+import { addedFlow, matchFromQuery, reachesControllerFlows, selectedFlows, selectorFromQuery, statsFilterFromQuery, type FlowQuery } from '../flow-query.js';
+import { matchFromJson } from '../match-json.js';
 
-// Being written (issue 4); registered in routes/index.ts.
-export const flowRoutes: RouteModule = () => {};
+interface DpidParams {
+  readonly dpid: string;
+}
+
+/** The app whose cookie a flow carries, "api" for a flow in the static store, or null. */
+function ownerOf(ctx: ApiContext, dpid: bigint, f: FlowStats): string | null {
+  return ctx.ctl.flows.owners.nameOf(f.cookie) ?? (ctx.store.hasFlow(dpid, f) ? 'api' : null);
+}
+
+function toJson(ctx: ApiContext, dpid: bigint, f: FlowStats): FlowJson {
+  return flowToJson(dpid, f, ownerOf(ctx, dpid, f));
+}
+
+/** An add over a slot (table, priority, match) a controller owner holds would replace its flow, and the next reconcile would take it back. */
+function refuseControllerSlot(ctx: ApiContext, dpid: bigint, fm: StaticFlowMod): void {
+  const slot = slotOfStats({ table_id: fm.table_id as number, priority: fm.priority, match: fm.match }, ctx.ctl.flows.tables);
+  for (const owner of ctx.ctl.flows.owners.names()) {
+    if (ctx.ctl.flows.forOwner(owner).list(dpid).some((d) => d.slot === slot)) {
+      throw new ApiError(409, 'conflict', `table ${String(fm.table_id)} priority ${fm.priority} with this match holds a flow of the controller (owner "${owner}"); an add would replace it. Use another priority or match.`);
+    }
+  }
+}
+
+/** Put back the controller's own flows after a change that may have hit them; how many it re-added. */
+async function restoreControllerFlows(ctx: ApiContext, sw: SwitchRecord, fm: StaticFlowMod, log: FastifyBaseLogger): Promise<number> {
+  if (!reachesControllerFlows(fm)) return 0;
+  try {
+    return (await ctx.ctl.flows.reconcile(sw.dpid)).added;
+  } catch (e) {
+    log.warn({ switch: sw.id, err: String(e) }, 'reconcile after a REST flow change failed');
+    return 0;
+  }
+}
+
+const TAGS = ['flows'];
+
+export const flowRoutes: RouteModule = (app, ctx) => {
+  app.get<{ Params: DpidParams; Querystring: FlowQuery }>('/switches/:dpid/flows', {
+    schema: {
+      tags: TAGS,
+      summary: 'Flows on a switch, read live (flow stats), with filters',
+      description: 'Filters: table_id, cookie with cookie_mask, out_port, out_group and a match (OpenFlow non-strict: flows whose match is at least as specific), ' +
+        'given as `match` JSON text and/or one parameter per OXM field (`?eth_type=2048&ipv4_dst=10.0.0.0/24`); `owner` keeps the flows of one owner. ' +
+        'Each flow names its owner: an app (by cookie), "api" (added here and stored), or null.',
+      params: dpidParams,
+      querystring: flowListQuery,
+      response: { 200: flowListSchema, ...errorResponses },
+    },
+  }, async (req) => {
+    const sw = requireSwitch(ctx, req.params.dpid);
+    const filter = statsFilterFromQuery(req.query);
+    const bodies = await sw.link.multipart(filter);
+    let flows = bodies.flatMap((b) => (b.type === 'flow' ? b.flows : [])).map((f) => toJson(ctx, sw.dpid, f));
+    const owner = req.query.owner;
+    if (typeof owner === 'string') flows = flows.filter((f) => (owner === 'none' ? f.owner === null : f.owner === owner));
+    return { dpid: sw.id, flows };
+  });
+
+  app.post<{ Params: DpidParams; Body: FlowAddBody }>('/switches/:dpid/flows', {
+    schema: {
+      tags: TAGS,
+      summary: 'Add a flow (stored: re-installed when the switch reconnects or the controller restarts)',
+      description: 'Answers 201 with the flow as the switch reports it once a barrier confirmed the add. `actions` is shorthand for one apply_actions ' +
+        'instruction. A switch\'s refusal (OFPT_ERROR) is a 400 naming the OpenFlow error type and code; 409 for check_overlap or a slot the controller\'s own flows hold.',
+      params: dpidParams,
+      body: flowAddBody,
+      response: { 201: flowSchema, 409: errorSchema, ...errorResponses },
+    },
+  }, async (req, reply) => {
+    const sw = requireSwitch(ctx, req.params.dpid);
+    const fm = flowAddFromJson(req.body ?? {});
+    refuseControllerSlot(ctx, sw.dpid, fm);
+    await ctx.store.apply(sw.dpid, fm);
+    const found = await addedFlow(sw, fm).catch(() => undefined);
+    return reply.status(201).send(toJson(ctx, sw.dpid, found ?? statsOfAdd(fm)));
+  });
+
+  app.patch<{ Params: DpidParams; Body: FlowModifyBody }>('/switches/:dpid/flows', {
+    schema: {
+      tags: TAGS,
+      summary: 'Modify the instructions of the selected flows (strict or not)',
+      description: 'Selects flows by table_id (default 0), match (required; {} for all), cookie/cookie_mask, and with strict=true exactly one flow by priority and match; ' +
+        'their instructions become `actions`/`instructions` (cookies, timeouts and counters stay). Answers with the selected flows after the change; ' +
+        '404 when a strict modify found no flow. Controller flows a non-cookie-selective modify touched are put back by a reconcile.',
+      params: dpidParams,
+      body: flowModifyBody,
+      response: { 200: flowListSchema, ...errorResponses },
+    },
+  }, async (req) => {
+    const sw = requireSwitch(ctx, req.params.dpid);
+    const fm = flowModifyFromJson(req.body ?? {});
+    await ctx.store.apply(sw.dpid, fm);
+    await restoreControllerFlows(ctx, sw, fm, req.log);
+    const flows = await selectedFlows(sw, fm);
+    if (flows.length === 0 && fm.command === 'modify_strict') {
+      throw new ApiError(404, 'flow_not_found', `no flow in table ${String(fm.table_id)} with priority ${fm.priority} and exactly this match (and cookie); nothing was modified`);
+    }
+    return { dpid: sw.id, flows: flows.map((f) => toJson(ctx, sw.dpid, f)) };
+  });
+
+  app.delete<{ Params: DpidParams; Querystring: FlowQuery; Body: FlowSelector | undefined }>('/switches/:dpid/flows', {
+    schema: {
+      tags: TAGS,
+      summary: 'Delete the selected flows (strict or not); the controller\'s own flows come back',
+      description: 'Selectors in a JSON body or in the query (not both): match (required unless selecting by cookie_mask, out_port or out_group; ' +
+        'give {} to delete everything), table_id (default "all"), cookie/cookie_mask, out_port, out_group, and strict=true with priority for exactly one flow. ' +
+        'Stored flows the delete selects are forgotten too. When the delete does not select on cookies (cookie_mask 0, or a mask that does not exclude the ' +
+        'controller\'s cookies), the controller then reconciles the switch, so its own flows (table-miss, LLDP, app flows) are re-installed. 404 when a strict delete found no flow.',
+      params: dpidParams,
+      querystring: flowDeleteQuery,
+      body: flowDeleteBody,
+      response: { 200: flowDeleteResult, ...errorResponses },
+    },
+  }, async (req) => {
+    const sw = requireSwitch(ctx, req.params.dpid);
+    const body = req.body;
+    const hasBody = body !== undefined && body !== null && Object.keys(body).length > 0;
+    if (hasBody && Object.keys(req.query).length > 0) throw badRequest('give the delete selectors in the JSON body or in the query, not both');
+    const sel = hasBody ? body : selectorFromQuery(req.query);
+    const match = hasBody ? (body.match === undefined ? undefined : matchFromJson(body.match)) : matchFromQuery(req.query);
+    const fm = flowDeleteFromJson(sel, match);
+    if (fm.command === 'delete_strict' && (await selectedFlows(sw, fm)).length === 0) {
+      throw new ApiError(404, 'flow_not_found', `no flow with priority ${fm.priority} and exactly this match (and cookie) in table ${String(fm.table_id)}; nothing was deleted`);
+    }
+    const storedBefore = ctx.store.flows(sw.dpid).length;
+    await ctx.store.apply(sw.dpid, fm);
+    const stored = storedBefore - ctx.store.flows(sw.dpid).length;
+    const restored = await restoreControllerFlows(ctx, sw, fm, req.log);
+    return { dpid: sw.id, stored_flows_removed: stored, controller_flows_restored: restored };
+  });
+};

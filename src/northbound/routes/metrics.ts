@@ -1,4 +1,26 @@
+import type { FastifyInstance } from 'fastify';
 import type { RouteModule } from './route.js';
+import type { ApiContext } from '../context.js';
 
-// Being written (issue 4); registered in routes/index.ts.
-export const metricsRoutes: RouteModule = () => {};
+/**
+ * GET <url>: Prometheus text exposition of the controller's registry. Exported
+ * so the root scope can serve it at /metrics too (where Prometheus looks by default).
+ */
+export function registerMetricsRoute(app: FastifyInstance, { metrics }: ApiContext, url: string): void {
+  app.get(url, {
+    schema: {
+      tags: ['metrics'],
+      summary: 'Prometheus metrics',
+      description: 'Text exposition format 0.0.4: switches, links and hosts, packet-ins, flow-mods, OpenFlow errors, events by type, event stream clients, REST latency, process.',
+      response: { 200: { type: 'string', description: 'Prometheus text format' } },
+    },
+  }, async (_req, reply) => {
+    const text = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(text);
+  });
+}
+
+export const metricsRoutes: RouteModule = (app, ctx) => {
+  registerMetricsRoute(app, ctx, '/metrics');
+  app.addHook('onClose', async () => ctx.metrics.close());
+};

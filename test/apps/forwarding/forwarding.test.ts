@@ -4,7 +4,7 @@
 import t, { type Test } from 'tap';
 import { forwardingApp } from '../../../src/apps/forwarding/forwarding.js';
 import { pollUntil } from '../../helpers/ovs.js';
-import { LLDP_INTERVAL_MS, SimNet, frame, matchValue, outPorts, type Delivery } from './sim-net.js';
+import { LLDP_INTERVAL_MS, SimNet, frame, matchValue, outPorts, type Delivery } from '../sim-net.js';
 import type { FlowStats } from '../../../src/openflow/multipart/flow-stats.js';
 
 const mac = (n: number): string => `00:00:00:00:00:${n.toString(16).padStart(2, '0')}`;

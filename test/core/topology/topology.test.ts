@@ -31,8 +31,11 @@ t.test('links are learned in both directions, one link.up per direction, once', 
   net.cable(1n, 1, 2n, 2);
   net.addSwitch(1n);
   net.addSwitch(2n);
-  t.equal(net.flush(), 2, 'one probe each way crossed the cable');
-  t.same(handled, [true, true], 'both packet-ins were claimed as LLDP');
+  // s1's probe makes the first direction, whose reverse is unknown, so s2 probes back at once;
+  // s2's own probe was already on the wire, so that third one only refreshes.
+  t.equal(net.flush(), 3, 'one probe each way crossed the cable, plus the probe back');
+  t.same(handled, [true, true, true], 'every packet-in was claimed as LLDP');
+  t.equal(topo.counters.reverseProbes, 1);
   t.same(topo.links(), [l(1n, 1, 2n, 2), l(2n, 2, 1n, 1)]);
   t.same(net.eventsOf('link.up').map((e) => e.data), [l(1n, 1, 2n, 2), l(2n, 2, 1n, 1)], 'in arrival order');
   t.equal(net.eventsOf('link.up').length, 2);
@@ -117,7 +120,46 @@ t.test('a port coming back up is probed right away, and a probe in flight to a d
   t.equal(after.length, before + 1, 'one probe, now');
   t.same(after.at(-1)!.actions, [{ type: 'output', port: 2, max_len: 0 }]);
   net.flush();
-  t.same(topo.links(), [l(2n, 2, 1n, 1)], 'learned without waiting for the interval');
+  t.same(topo.links(), [l(1n, 1, 2n, 2), l(2n, 2, 1n, 1)], 'both directions learned without waiting for the interval (the second from the probe back)');
+});
+
+t.test('a link seen in one direction is probed back at once, so the cable is known in one round trip', async (t) => {
+  const { net, topo } = setup();
+  net.cable(1n, 1, 2n, 2);
+  net.addSwitch(1n);
+  t.equal(net.discard(), 1, "s1's probe was lost: s2 was not connected yet");
+  net.addSwitch(2n);
+  t.equal(net.flush(), 2, "s2's probe, then s1's probe back");
+  t.same(topo.links(), [l(1n, 1, 2n, 2), l(2n, 2, 1n, 1)], 'both directions, with no clock advance');
+  t.equal(topo.counters.reverseProbes, 1);
+  t.same(net.links.get(1n)!.packetOuts().at(-1)!.actions, [{ type: 'output', port: 1, max_len: 0 }], 'out of the port the link arrived on');
+});
+
+t.test('probing back is limited to once per port per second, so a flapping peer cannot cause a probe storm', async (t) => {
+  const { net, topo } = setup();
+  net.cable(1n, 1, 2n, 2);
+  net.addSwitch(1n);
+  net.addSwitch(2n);
+  net.discard();
+  const probe = net.links.get(1n)!.packetOuts().find((o) => o.actions[0]?.type === 'output' && o.actions[0].port === 1)!.data;
+  /** s1's probe arrives at s2 while every probe s2 sends is lost: the link stays one-way. */
+  const oneWay = (): void => {
+    net.portStatus(2n, 2, { state: ['link_down'] });
+    net.portStatus(2n, 2, { state: ['live'] });
+    net.discard();
+    net.hostSends(2n, 2, probe);
+    net.discard();
+  };
+  oneWay();
+  t.same(topo.links(), [l(1n, 1, 2n, 2)]);
+  t.equal(topo.counters.reverseProbes, 1, 'the first time: probed back');
+  oneWay();
+  t.same(topo.links(), [l(1n, 1, 2n, 2)], 'learned again after the port flap');
+  t.equal(topo.counters.reverseProbes, 1, 'within the second: not again');
+  net.clock.advance(1000);
+  oneWay();
+  t.equal(topo.counters.reverseProbes, 2, 'a second later: again');
+  t.equal(net.eventsOf('link.up').length, 3);
 });
 
 t.test('a switch leaving takes its links with it at once', async (t) => {

@@ -1,7 +1,8 @@
 // A small network for app tests: FakeSwitches on a real controller (over
 // TCP), each keeping its flows in a FakeFlowTable, plus a tiny data plane
 // that answers "where does this frame go?": flows by priority, matching on
-// in_port, eth_type, eth_src, eth_dst and vlan_vid; output actions; no match
+// in_port, eth_type, eth_src, eth_dst (with or without a mask) and
+// vlan_vid (OFPVID_NONE matches untagged); output actions; no match
 // goes to the controller (what the core's table-miss flow does). Cables
 // join switch ports; every other port is a host port whose deliveries are
 // recorded. LLDP probes travel the same way, so links are discovered for
@@ -9,17 +10,17 @@
 
 import type { Test } from 'tap';
 import { pino } from 'pino';
-import { createController, type Controller } from '../../../src/controller.js';
-import { ManualClock } from '../../../src/core/clock.js';
-import type { AppDefinition } from '../../../src/core/apps/app-context.js';
-import { buildEthernet, isPacketError, parseEthernet } from '../../../src/core/packet/index.js';
-import type { OfpMessage } from '../../../src/openflow/message.js';
-import type { PortNo } from '../../../src/openflow/common.js';
-import type { Action } from '../../../src/openflow/structs/action.js';
-import type { OxmField } from '../../../src/openflow/structs/oxm.js';
-import type { FlowStats } from '../../../src/openflow/multipart/flow-stats.js';
-import { FakeFlowTable, FakeSwitch } from '../../helpers/fake-switch.js';
-import { pollUntil } from '../../helpers/ovs.js';
+import { createController, type Controller } from '../../src/controller.js';
+import { ManualClock } from '../../src/core/clock.js';
+import type { AppDefinition } from '../../src/core/apps/app-context.js';
+import { buildEthernet, isPacketError, parseEthernet } from '../../src/core/packet/index.js';
+import type { OfpMessage } from '../../src/openflow/message.js';
+import type { PortNo } from '../../src/openflow/common.js';
+import type { Action } from '../../src/openflow/structs/action.js';
+import type { OxmField } from '../../src/openflow/structs/oxm.js';
+import type { FlowStats } from '../../src/openflow/multipart/flow-stats.js';
+import { FakeFlowTable, FakeSwitch } from '../helpers/fake-switch.js';
+import { pollUntil } from '../helpers/ovs.js';
 
 export interface SimSpec {
   /** [dpid, number of ports] */
@@ -216,17 +217,29 @@ function lookup(flows: readonly FlowStats[], inPort: number, frame: Buffer): Flo
   if (isPacketError(eth)) return undefined;
   const vlan = eth.vlans[0];
   const have: Record<string, unknown> = { in_port: inPort, eth_type: eth.ethertype, eth_src: eth.src, eth_dst: eth.dst, vlan_vid: vlan ? 0x1000 | vlan.vid : 0 };
-  const fits = (f: OxmField): boolean => 'field' in f && f.mask === undefined && have[f.field] === f.value;
+  const fits = (f: OxmField): boolean => {
+    if (!('field' in f)) return false;
+    if (f.mask === undefined) return have[f.field] === f.value;
+    return (f.field === 'eth_src' || f.field === 'eth_dst') && maskedMacEqual(String(have[f.field]), String(f.value), String(f.mask));
+  };
   return flows.filter((f) => f.table_id === 0 && f.match.every(fits)).sort((a, b) => b.priority - a.priority)[0];
+}
+
+function maskedMacEqual(mac: string, value: string, mask: string): boolean {
+  const bytes = (m: string): number[] => m.split(':').map((x) => parseInt(x, 16));
+  const [a, v, k] = [bytes(mac), bytes(value), bytes(mask)];
+  return k.every((byte, i) => (a[i]! & byte) === (v[i]! & byte));
 }
 
 function applyActions(f: FlowStats): readonly Action[] {
   return f.instructions.flatMap((i) => (i.type === 'apply_actions' ? i.actions : []));
 }
 
+/** As Open vSwitch does (OF 1.3.5 §7.4.1): the table-miss flow (priority 0, empty match) sends no_match, any other flow action. */
 function packetIn(port: number, data: Buffer, flow: FlowStats | undefined): OfpMessage {
+  const miss = !flow || (flow.priority === 0 && flow.match.length === 0);
   return {
-    type: 'packet_in', xid: 0, buffer_id: 'no_buffer', total_len: data.length, reason: flow ? 'action' : 'no_match', table_id: 0,
+    type: 'packet_in', xid: 0, buffer_id: 'no_buffer', total_len: data.length, reason: miss ? 'no_match' : 'action', table_id: 0,
     cookie: flow?.cookie ?? 0xffffffffffffffffn, match: [{ field: 'in_port', value: port }], data,
   };
 }
