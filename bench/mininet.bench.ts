@@ -347,7 +347,7 @@ async function measure(kind: Kind, tc: TopoCase): Promise<Measure> {
       const lastUp = linkUps.length ? (Math.max(...linkUps) - t0) / 1000 : undefined;
       m.notes.push(
         `LLDP packet-ins ${lldp}; l2-switch handled ${c.packets.counters.handledBy.get('l2-switch') ?? 0}; packet-outs ${c.packets.counters.packetOuts}; ` +
-          `links ${up}/${expect} directed; ${linkUps.length} link.up events (${after.length} after t0, each resets l2-switch), last at ${lastUp === undefined ? '-' : `${lastUp.toFixed(2)} s`} from t0`,
+          `links ${up}/${expect} directed; ${linkUps.length} link.up events (${after.length} after t0), last at ${lastUp === undefined ? '-' : `${lastUp.toFixed(2)} s`} from t0`,
       );
       unsub?.();
     }

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './errors.js';
 
 export interface AuthOptions {
@@ -45,13 +45,24 @@ function bearerToken(req: FastifyRequest): string | undefined {
   return undefined;
 }
 
+/**
+ * This hook runs before @fastify/websocket's, so the plugin does not know a
+ * refused upgrade was one and would leave its socket open (and app.close()
+ * waiting on it): end it once the error reply is out.
+ */
+function closeRefusedUpgrade(req: FastifyRequest, reply: FastifyReply): void {
+  if (req.headers.upgrade === undefined) return;
+  reply.raw.once('finish', () => req.raw.socket.destroy());
+}
+
 export function installAuth(app: FastifyInstance, opts: AuthOptions): void {
   if (opts.tokens.length === 0) return;
   const tokens = opts.tokens.map((t) => Buffer.from(t));
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     if (req.url === '/api/v1/health' || req.url.startsWith('/api/v1/docs') || req.url === '/api/v1/openapi.json') return;
     if (opts.openReads && isRead(req)) return;
     const given = bearerToken(req);
+    if (given === undefined || !tokenMatches(given, tokens)) closeRefusedUpgrade(req, reply);
     if (given === undefined) {
       const alt = isEventStream(req) ? ' or ?access_token=<token>' : '';
       throw new ApiError(401, 'unauthorized', `this call needs "Authorization: Bearer <token>"${alt} (tokens are set with --api-token-file or SWITCHYARD_API_TOKENS)`);

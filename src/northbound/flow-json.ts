@@ -126,7 +126,8 @@ export function flowAddFromJson(b: FlowAddBody): StaticFlowMod {
     buffer_id: 'no_buffer',
     out_port: 'any',
     out_group: 'any',
-    flags: [...new Set(b.flags ?? [])],
+    // A flow that can expire reports it (the store would add this anyway): it must not come back after it expired.
+    flags: [...new Set([...(b.flags ?? []), ...(b.idle_timeout || b.hard_timeout ? ['send_flow_rem'] : [])])],
     match: matchFromJson(b.match ?? {}),
     instructions: instructionsFromJson(b.actions, b.instructions),
   };
@@ -213,7 +214,7 @@ export function flowToJson(dpid: bigint, f: FlowStats, owner: string | null): Fl
   };
 }
 
-/** The flow stats entry an add creates, for when the switch's own report cannot be found. */
+/** The flow stats entry an add creates: what a dump right after the add would show. */
 export function statsOfAdd(fm: FlowMod | StaticFlowMod): FlowStats {
   return {
     table_id: fm.table_id as number, duration_sec: 0, duration_nsec: 0, priority: fm.priority, idle_timeout: fm.idle_timeout,

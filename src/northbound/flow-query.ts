@@ -1,7 +1,7 @@
 import type { FlowStats, FlowStatsRequest } from '../openflow/multipart/flow-stats.js';
 import type { Match } from '../openflow/structs/match.js';
 import { OXM_FIELD_BY_NAME } from '../openflow/structs/oxm.js';
-import { EXACT_MASK, MAGIC_COOKIE, MAGIC_MASK } from '../core/flows/cookie.js';
+import { MAGIC_COOKIE, MAGIC_MASK } from '../core/flows/cookie.js';
 import { flowSlot } from '../core/static/flow-filter.js';
 import type { StaticFlowMod } from '../core/static/static-store.js';
 import type { SwitchRecord } from '../core/switches.js';
@@ -75,12 +75,6 @@ export async function selectedFlows(sw: SwitchRecord, fm: StaticFlowMod): Promis
   if (!strict) return flows;
   const slot = flowSlot({ table_id: 0, priority: fm.priority, match: fm.match });
   return flows.filter((f) => f.priority === fm.priority && flowSlot({ table_id: 0, priority: f.priority, match: f.match }) === slot);
-}
-
-/** The flow an add created, as the switch reports it; undefined when the dump does not show it (expired, replaced). */
-export async function addedFlow(sw: SwitchRecord, fm: StaticFlowMod): Promise<FlowStats | undefined> {
-  const found = await selectedFlows(sw, { ...fm, command: 'delete_strict', cookie_mask: EXACT_MASK });
-  return found[0];
 }
 
 /** Whether a modify or delete can select flows carrying the controller's cookie magic (so a reconcile must put them back). */

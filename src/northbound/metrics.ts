@@ -23,7 +23,8 @@ export class ApiMetrics {
   private readonly cleanups: (() => void)[] = [];
 
   constructor(readonly ctl: Controller) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_process_' });
+    // Unprefixed, as every Prometheus client library names them (process_cpu_seconds_total, nodejs_heap_size_used_bytes): stock dashboards work.
+    collectDefaultMetrics({ register: this.registry });
     this.latency = new Histogram({
       name: 'switchyard_rest_request_duration_seconds',
       help: 'REST request latency by route and status',

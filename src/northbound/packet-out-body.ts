@@ -35,7 +35,7 @@ export const packetOutSchema = {
   description: 'Either data (the whole frame as hex) or packet (an Ethernet frame to build); sent with buffer_id no_buffer.',
   properties: {
     in_port: {
-      type: ['integer', 'string'],
+      anyOf: [{ type: 'integer' }, { type: 'string' }],
       description: 'the port the packet counts as received on (for actions like in_port and table); default "controller"',
     },
     actions: {

@@ -30,7 +30,6 @@ export const portChangeSchema = {
     no_flood: { type: 'boolean', description: 'OpenFlow 1.0 only; refused with an explanation' },
   },
   additionalProperties: false,
-  minProperties: 1,
 } as const;
 
 /** How long to wait for the PORT_STATUS after the barrier before answering 202. */
@@ -99,6 +98,7 @@ export async function applyPortChange(ctx: ApiContext, sw: SwitchRecord, portNo:
       resolve(v);
     }
   });
+  // Gone: current() throws the 503 (switch left) or 404 (port deleted) that says so.
   if (seen === 'gone') return { confirmed: true, port: current(ctx, sw, portNo) };
   if (seen !== undefined) return { confirmed: true, port: seen as Port & { port_no: number } };
   const last = current(ctx, sw, portNo);

@@ -57,10 +57,13 @@ export function openEvents(base: string, query = '', headers: Record<string, str
   };
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(client));
-    ws.once('unexpected-response', (_req, res) => {
+    // The socket is left open on purpose: the server must close a refused upgrade itself (socketClosed says it did).
+    ws.once('unexpected-response', (req, res) => {
+      const sock = req.socket;
+      const socketClosed = new Promise<true>((r) => (sock === null || sock.destroyed ? r(true) : sock.once('close', () => r(true))));
       let body = '';
       res.on('data', (c: Buffer) => (body += String(c)));
-      res.on('end', () => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode} ${body}`), { status: res.statusCode, body })));
+      res.on('end', () => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode} ${body}`), { status: res.statusCode, body, socketClosed })));
     });
     ws.once('error', reject);
   });

@@ -180,8 +180,14 @@ t.test('with tokens the stream needs one: header or ?access_token=, and the toke
   const none = await openEvents(url).catch((e: { status: number; body: string }) => e);
   t.match(none, { status: 401 }, 'no token: 401 even with open reads');
   t.match((none as { body: string }).body, /access_token/);
-  t.match(await openEvents(url, '?access_token=wrong-token-wrong-token').catch((e: unknown) => e), { status: 403 });
-  t.match(await openEvents(url, `?types=bad.*&access_token=${token}`).catch((e: unknown) => e), { status: 400 }, 'authorised, then validated');
+  const wrong = await openEvents(url, '?access_token=wrong-token-wrong-token').catch((e: { status: number; socketClosed: Promise<true> }) => e);
+  t.match(wrong, { status: 403 });
+  const invalid = await openEvents(url, `?types=bad.*&access_token=${token}`).catch((e: { status: number; socketClosed: Promise<true> }) => e);
+  t.match(invalid, { status: 400 }, 'authorised, then validated');
+  const within = (p: Promise<true>) => Promise.race([p, new Promise<false>((r) => setTimeout(() => r(false), 3000))]);
+  for (const [what, refused] of [['401', none], ['403', wrong], ['400', invalid]] as const) {
+    t.equal(await within((refused as { socketClosed: Promise<true> }).socketClosed), true, `the server closed the socket of the refused upgrade (${what})`);
+  }
   const byQuery = await openEvents(url, `?types=link.*&access_token=${token}`);
   const byHeader = await openEvents(url, '?types=link.*', { authorization: `Bearer ${token}` });
   const l = c.events.emit('link.up', { src: end('0000000000000001', 1), dst: end('0000000000000002', 1) });

@@ -68,6 +68,9 @@ function stripXid<M extends { xid: number }>(m: M): Omit<M, 'xid'> {
  * disk before the caller hears back; a switch that (re)connects gets all of
  * it back, groups and meters before the flows that use them. Flows carrying
  * the controller's cookie magic belong to the flow service and are refused.
+ * A flow with a timeout is forgotten once it expires (it is sent with
+ * send_flow_rem so the switch says so); one deleted behind the store's back
+ * (ovs-ofctl del-flows) comes back at the next reconnect.
  */
 export class StaticStore {
   private readonly states = new Map<bigint, SwitchState>();

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteModule } from './route.js';
 import type { ApiContext } from '../context.js';
+import { errorResponses } from '../schemas.js';
 
 /**
  * GET <url>: Prometheus text exposition of the controller's registry. Exported
@@ -12,7 +13,8 @@ export function registerMetricsRoute(app: FastifyInstance, { metrics }: ApiConte
       tags: ['metrics'],
       summary: 'Prometheus metrics',
       description: 'Text exposition format 0.0.4: switches, links and hosts, packet-ins, flow-mods, OpenFlow errors, events by type, event stream clients, REST latency, process.',
-      response: { 200: { type: 'string', description: 'Prometheus text format' } },
+      querystring: { type: 'object', additionalProperties: false, properties: {} },
+      response: { 200: { type: 'string', description: 'Prometheus text format' }, 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
     },
   }, async (_req, reply) => {
     const text = await metrics.registry.metrics();

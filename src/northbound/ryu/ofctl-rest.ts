@@ -50,7 +50,8 @@ const STATS: readonly StatsRoute[] = [
     path: '/stats/port', summary: 'Port counters (ofctl_rest get_port_stats)', ids: ['port'],
     request: (p) => ({ type: 'port_stats', port_no: id(p, 'port', 'port', 0xffffffff) }), convert: portStatsToRyu,
   },
-  { path: '/stats/portdesc', summary: 'Port descriptions (ofctl_rest get_port_desc)', request: () => ({ type: 'port_desc' }), convert: portDescToRyu },
+  // The port number is an OpenFlow 1.5 filter; ofctl_rest ignores it for 1.3.
+  { path: '/stats/portdesc', summary: 'Port descriptions (ofctl_rest get_port_desc)', ids: ['port_no'], request: () => ({ type: 'port_desc' }), convert: portDescToRyu },
   {
     path: '/stats/queue', summary: 'Queue counters (ofctl_rest get_queue_stats); ALL for the port selects every port', ids: ['port', 'queue_id'],
     request: (p) => ({ type: 'queue', port_no: id(p, 'port', 'port', 0xffffffff), queue_id: id(p, 'queue_id', 'queue_id', 0xffffffff) }), convert: queueStatsToRyu,
@@ -134,6 +135,10 @@ export const ofctlRestRoutes: RouteModule = (app, ctx) => {
       } catch (e) {
         done(e as Error, undefined);
       }
+    });
+    // No body at all (no Content-Type, nothing sent) is {} too; fastify skips the parser then.
+    scope.addHook('preValidation', async (req) => {
+      if (req.body === undefined && req.method !== 'GET') req.body = {};
     });
     scope.get('/stats/switches', {
       schema: {

@@ -40,7 +40,7 @@ class LiteralParser {
     const s = this.s;
     while (this.pos < s.length) {
       const c = s[this.pos]!;
-      if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v' || c === '\\' && (s[this.pos + 1] === '\n' || s[this.pos + 1] === '\r')) this.pos++;
+      if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v') this.pos++;
       else if (c === '#') {
         while (this.pos < s.length && s[this.pos] !== '\n') this.pos++;
       } else break;
@@ -75,12 +75,12 @@ class LiteralParser {
         return out;
       }
       const k = this.value(depth + 1);
-      if (typeof k !== 'string' && typeof k !== 'number') this.fail('an object key must be a string');
+      if (typeof k !== 'string') this.fail('an object key must be a string');
       this.skip();
       if (this.s[this.pos] !== ':') this.fail('expected ":" after an object key');
       this.pos++;
       // defineProperty, so a "__proto__" key is a plain field and never a prototype.
-      Object.defineProperty(out, String(k), { value: this.value(depth + 1), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, { value: this.value(depth + 1), enumerable: true, writable: true, configurable: true });
       this.skip();
       if (this.s[this.pos] === ',') this.pos++;
       else if (this.s[this.pos] !== '}') this.fail('expected "," or "}" in an object');

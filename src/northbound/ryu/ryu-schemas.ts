@@ -118,7 +118,7 @@ export const byDpidObject = {
   additionalProperties: { type: 'object', additionalProperties: true },
 } as const;
 
-/** Ryu answers a change with 200 and no body. */
-export const emptyOk = { type: 'null', description: 'confirmed by the switch (barrier); empty body, as Ryu answers' } as const;
+/** Ryu answers a change with 200 and an empty body (documented as the empty string, since OpenAPI has no "no body" schema for a 200). */
+export const emptyOk = { type: 'string', maxLength: 0, description: 'confirmed by the switch (barrier); the body is empty, as Ryu answers' } as const;
 
 export { errorResponses };

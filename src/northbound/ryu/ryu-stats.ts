@@ -9,11 +9,11 @@ import { encodeInstructions } from '../../openflow/structs/instruction.js';
 import { encodeMatch } from '../../openflow/structs/match.js';
 import { PortConfigBits, PortFeatureBits, PortStateBits, type Port } from '../../openflow/structs/port.js';
 import { FlowModFlagBits } from '../../openflow/messages/flow-mod.js';
-import { MeterFlagBits } from '../../openflow/messages/meter-mod.js';
 import { TableConfigBits } from '../../openflow/multipart/table-features.js';
 import { Writer } from '../../openflow/writer.js';
 import { actionToRyu, instructionsToRyu, RYU_ACTION_TYPES } from './ryu-actions.js';
 import { matchToRyu } from './ryu-match.js';
+import { nxmName } from './ryu-nxm-names.js';
 import { groupToUser, meterToUser, portToUser, tableToUser } from './ryu-values.js';
 
 // The get_*_stats functions of ofctl_v1_3 (to_user=True): one multipart
@@ -75,14 +75,9 @@ const typedIdLength = (i: InstructionId | ActionId): number => 4 + (i.experiment
 const instructionCode = (t: InstructionId['type']): number => (typeof t === 'number' ? t : InstructionTypeNames.byName.get(t) ?? 0);
 const actionCode = (t: ActionId['type']): number => (typeof t === 'number' ? t : ActionTypeCodes[t]);
 
-/**
- * OFPOxmId as ofctl prints it: hasmask 0/1, type the field name for
- * OpenFlow-basic fields, and "field_<class << 7 | field>" for the rest (as
- * os-ken names fields it has no name for; it also knows Nicira's own names
- * such as reg0, which are not reproduced here).
- */
+/** OFPOxmId as ofctl prints it: hasmask 0/1, type the field's name (OVS's own fields by os-ken's names). */
 function oxmIdToRyu(o: OxmId): Record<string, unknown> {
-  const type = 'field' in o ? o.field : `field_${o.oxm_class * 128 + o.oxm_field}`;
+  const type = 'field' in o ? o.field : nxmName(o.oxm_class, o.oxm_field);
   return { hasmask: o.hasmask ? 1 : 0, length: o.length, type };
 }
 
