@@ -4,8 +4,12 @@
 // (autocannon) in another, so neither shares the controller's event loop.
 // Figures: GET /api/v1/topology req/s with 50 connections, and flow adds
 // through POST /api/v1/switches/:dpid/flows per second, each confirmed by a
-// barrier before its 201. Options: --switches N --seconds S --connections C.
-// Profile the controller with: node --cpu-prof dist/bench/rest.bench.js
+// barrier before its 201. Each figure comes with the controller's own CPU
+// time per request, which says what a request costs however busy the
+// machine is (2 cores shared by three processes: quote both).
+// Options: --switches N --seconds S --connections C --only health,topology,flows
+// Profile: node --cpu-prof --cpu-prof-dir=DIR dist/bench/rest.bench.js --only flows
+// (the children inherit the flag; the controller's profile is the first file).
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
@@ -115,7 +119,7 @@ function load(spec: LoadSpec): Promise<Measured> {
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const verdict = (v: number, target: number): string => `${v >= target ? 'PASS' : 'MISS'} (target ≥ ${fmt(target)})`;
 const lat = (r: Measured): string =>
-  `latency p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms; controller CPU ${r.cpuUs.toFixed(0)} µs/request, ${r.sysUs.toFixed(0)} of them in the kernel (${fmt(1e6 / r.cpuUs)}/s on one free core)`;
+  `latency p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms; controller CPU ${r.cpuUs.toFixed(0)} µs/request, ${r.sysUs.toFixed(0)} of them in the kernel (${fmt(1e6 / r.cpuUs)}/s on one free core); load generator ${r.loaderCpuUs.toFixed(0)} µs/request`;
 const problems = (r: LoadResult): string => {
   const bad = Object.entries(r.statuses).filter(([c]) => !c.startsWith('2'));
   return bad.length || r.errors || r.timeouts ? `; NOT OK: ${bad.map(([c, n]) => `${n}× ${c}`).join(', ')}${r.errors ? ` ${r.errors} errors` : ''}${r.timeouts ? ` ${r.timeouts} timeouts` : ''}` : '';
@@ -124,7 +128,7 @@ const problems = (r: LoadResult): string => {
 async function main(): Promise<void> {
   const stateDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const ctl: Controller = createController({
-    config: { of: { port: 0, address: '127.0.0.1' }, http: { port: 0, address: '127.0.0.1' }, apps: [], lldpIntervalMs: 1000, stateDir },
+    config: { of: { port: 0, address: '127.0.0.1' }, http: { port: 0, address: '127.0.0.1' }, apps: [], stateDir },
     log: pino({ level: process.env.SY_LOG ?? 'warn' }),
   });
   await ctl.start();
@@ -142,12 +146,12 @@ async function main(): Promise<void> {
       `GET /api/v1/topology is ${fmt(body.length / 1024)} kB; ${cpus().length} CPUs shared by controller, switches and load generator (load average ${loadavg()[0]!.toFixed(1)})`);
 
     const base = { url, connections: CONNECTIONS, switches: SWITCHES } as const;
+    await load({ ...base, kind: 'get', path: '/api/v1/topology', seconds: 1 }); // warm-up (JIT, caches)
     if (ONLY.has('health')) {
       const health = await load({ ...base, kind: 'get', path: '/api/v1/health', seconds: Math.min(3, SECONDS) });
       console.log(`GET /api/v1/health (reference: the framework's ceiling here): ${fmt(health.perSec)} req/s, ${lat(health)}${problems(health)}`);
     }
     if (ONLY.has('topology')) {
-      await load({ ...base, kind: 'get', path: '/api/v1/topology', seconds: 1 }); // warm-up (JIT, caches)
       const topo = await load({ ...base, kind: 'get', path: '/api/v1/topology', seconds: SECONDS });
       console.log(`GET /api/v1/topology: ${fmt(topo.perSec)} req/s with ${CONNECTIONS} connections over ${topo.seconds} s, ${lat(topo)}${problems(topo)} — ${verdict(topo.perSec, TARGET_TOPOLOGY)}`);
     }
@@ -157,7 +161,7 @@ async function main(): Promise<void> {
       const after = await farm.counters();
       console.log(`POST /api/v1/switches/:dpid/flows: ${fmt(flows.perSec)} flows/s confirmed by barrier, over ${SWITCHES} switches, ${CONNECTIONS} connections, ${flows.seconds} s, ${lat(flows)}${problems(flows)} — ${verdict(flows.perSec, TARGET_FLOWS)}`);
       const installed = after.flows - before.flows;
-      console.log(`  check: the switches received ${fmt(after.flowMods - before.flowMods)} flow_mods and hold ${fmt(installed)} new flows for ${fmt(flows.ok)} 201 answers; ` +
+      console.log(`  check: the switches received ${fmt(after.flowMods - before.flowMods)} flow_mods and hold ${fmt(installed)} new flows for ${fmt(flows.ok)} 201 answers (the difference was in flight when the run stopped); ` +
         `${fmt(after.barriers - before.barriers)} barriers, ${fmt(after.statsRequests - before.statsRequests)} flow/stats requests`);
       if (installed < flows.ok) console.log('  MISMATCH: fewer flows on the switches than 201 answers');
     }

@@ -23,6 +23,8 @@ export interface LoadResult {
   readonly latencyMs: { readonly p50: number; readonly p99: number; readonly avg: number };
   readonly seconds: number;
   readonly statuses: Record<string, number>;
+  /** This process's CPU per successful request, in µs: the load generator's own cost. */
+  readonly loaderCpuUs: number;
 }
 
 /** Every add is a new flow: its own eth_dst, on switch n % switches, so no add replaces another. */
@@ -42,6 +44,7 @@ function flowRequests(switches: number): { setupRequest: (req: { path?: string; 
 
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
+  const cpu0 = process.cpuUsage();
   const r = await autocannon({
     url: spec.url,
     connections: spec.connections,
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
     latencyMs: { p50: r.latency.p50, p99: r.latency.p99, avg: r.latency.average },
     seconds: r.duration,
     statuses,
+    loaderCpuUs: ((c) => (c.user + c.system) / Math.max(1, ok))(process.cpuUsage(cpu0)),
   };
   process.send?.(result);
   process.disconnect?.();

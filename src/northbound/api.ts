@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -34,9 +34,9 @@ export async function buildApi(ctl: Controller, store: StaticStore, opts: ApiOpt
   const app = Fastify({
     loggerInstance: opts.log as FastifyBaseLogger,
     // Our own request log below: fastify's would print URLs, and the event stream takes a token in its query.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit,
-    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+    ajv: { customOptions: { allowUnionTypes: true, allErrors: false, coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
   });
   const metrics = new ApiMetrics(ctl);
   const ctx: ApiContext = { ctl, store, metrics };
