@@ -153,7 +153,7 @@ async function main(): Promise<void> {
     }
     if (ONLY.has('topology')) {
       const topo = await load({ ...base, kind: 'get', path: '/api/v1/topology', seconds: SECONDS });
-      console.log(`GET /api/v1/topology: ${fmt(topo.perSec)} req/s with ${CONNECTIONS} connections over ${topo.seconds} s, ${lat(topo)}${problems(topo)} — ${verdict(topo.perSec, TARGET_TOPOLOGY)}`);
+      console.log(`GET /api/v1/topology (Accept-Encoding: gzip, deflate): ${fmt(topo.perSec)} req/s with ${CONNECTIONS} connections over ${topo.seconds} s, ${lat(topo)}${problems(topo)} — ${verdict(topo.perSec, TARGET_TOPOLOGY)}`);
     }
     if (ONLY.has('flows')) {
       const before = await farm.counters();

@@ -51,7 +51,8 @@ async function main(): Promise<void> {
     duration: spec.seconds,
     timeout: 10,
     ...(spec.kind === 'get'
-      ? { method: 'GET', requests: [{ path: spec.path }] }
+      // What browsers (the web view) and Python requests (Ryu-era scripts) send: a route may answer compressed.
+      ? { method: 'GET', headers: { 'accept-encoding': 'gzip, deflate' }, requests: [{ path: spec.path }] }
       : { method: 'POST', headers: { 'content-type': 'application/json' }, requests: flowRequests(spec.switches) }),
   });
   const statuses: Record<string, number> = {};

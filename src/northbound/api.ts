@@ -11,6 +11,7 @@ import { ApiMetrics } from './metrics.js';
 import type { ApiContext } from './context.js';
 import { ROUTES } from './routes/index.js';
 import { RYU_ROUTES } from './ryu/index.js';
+import { registerMetricsRoute } from './routes/metrics.js';
 
 export interface ApiOptions {
   readonly auth: AuthOptions;
@@ -61,8 +62,10 @@ export async function buildApi(ctl: Controller, store: StaticStore, opts: ApiOpt
   await app.register(async (v1) => {
     for (const r of ROUTES) r(v1, ctx);
   }, { prefix: '/api/v1' });
-  await app.register(async (ryu) => {
-    for (const r of RYU_ROUTES) r(ryu, ctx);
+  await app.register(async (root) => {
+    for (const r of RYU_ROUTES) r(root, ctx);
+    // Where Prometheus scrapes by default; the same metrics as /api/v1/metrics.
+    registerMetricsRoute(root, ctx, '/metrics');
   });
   return { app, ctx };
 }
