@@ -126,6 +126,8 @@ export function createController(opts: ControllerOptions = {}): Controller {
       hosts.stop();
       await apps.stopAll();
       await server.close();
+      // Last: with the API and the switches gone nothing records any more; this waits for writes in flight and closes the journal.
+      await staticFlows.close();
     },
   };
   return controller;

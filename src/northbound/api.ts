@@ -43,10 +43,14 @@ export async function buildApi(ctl: Controller, store: StaticStore, opts: ApiOpt
   const ctx: ApiContext = { ctl, store, metrics };
   installErrorHandler(app);
   installAuth(app, opts.auth);
-  app.addHook('onResponse', async (req, reply) => {
+  // Runs for every request: callback style (no promise per request), and the log line built only when it is printed.
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unknown';
-    metrics.observeRequest(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    req.log.debug({ method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+    const ms = reply.elapsedTime;
+    metrics.observeRequest(req.method, route, reply.statusCode, ms / 1000);
+    // req.log is a child of opts.log, a pino logger (FastifyBaseLogger's type leaves isLevelEnabled out).
+    if ((req.log as unknown as Logger).isLevelEnabled('debug')) req.log.debug({ method: req.method, route, status: reply.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    done(); // a throw above reaches fastify's hook runner, which reports it
   });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(swagger, {

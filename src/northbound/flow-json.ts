@@ -4,7 +4,7 @@ import type { OfpMessage } from '../openflow/message.js';
 import type { FlowMod } from '../openflow/messages/flow-mod.js';
 import type { FlowStats } from '../openflow/multipart/flow-stats.js';
 import type { Match } from '../openflow/structs/match.js';
-import type { StaticFlowMod } from '../core/static/static-store.js';
+import { canonicalChange, type StaticFlowMod } from '../core/static/static-store.js';
 import { badRequest } from './errors.js';
 import { parseU64 } from './ids.js';
 import { codecToBadRequest, matchFromJson, matchToJson, portOf, type MatchJson } from './match-json.js';
@@ -83,6 +83,15 @@ export function checkEncodes(m: StaticFlowMod | Omit<OfpMessage, 'xid'>, what: s
   }
 }
 
+/** checkEncodes that keeps what it computed: the canonical form StaticStore.applyCanonical takes, so the add is encoded once. */
+function canonicalOrBadRequest(m: StaticFlowMod, what: string): StaticFlowMod {
+  try {
+    return canonicalChange(m);
+  } catch (e) {
+    return codecToBadRequest(e, what);
+  }
+}
+
 function tableOf(v: number | string | undefined, allowAll: boolean, fallback: TableId, where: string): TableId {
   if (v === undefined) return fallback;
   if (allowAll && (v === 'all' || v === 255 || v === '255')) return 'all';
@@ -111,7 +120,7 @@ function selects(sel: FlowSelector, cookieMask: bigint): boolean {
   return sel.match !== undefined || cookieMask !== 0n || (sel.out_port !== undefined && sel.out_port !== 'any') || (sel.out_group !== undefined && sel.out_group !== 'any');
 }
 
-/** OFPFC_ADD from a POST body. */
+/** OFPFC_ADD from a POST body, in canonical form (for StaticStore.applyCanonical). */
 export function flowAddFromJson(b: FlowAddBody): StaticFlowMod {
   needInstructions(b, 'a flow');
   const fm: StaticFlowMod = {
@@ -131,8 +140,7 @@ export function flowAddFromJson(b: FlowAddBody): StaticFlowMod {
     match: matchFromJson(b.match ?? {}),
     instructions: instructionsFromJson(b.actions, b.instructions),
   };
-  checkEncodes(fm, 'flow');
-  return fm;
+  return canonicalOrBadRequest(fm, 'flow');
 }
 
 /** OFPFC_MODIFY(_STRICT) from a PATCH body: new instructions for the flows the selectors pick. */
@@ -194,14 +202,17 @@ export function cookieHex(c: bigint): string {
   return '0x' + c.toString(16).padStart(16, '0');
 }
 
-/** A flow as the switch reported it (or, before any report, as it was sent). */
-export function flowToJson(dpid: bigint, f: FlowStats, owner: string | null): FlowJson {
+/**
+ * A flow as the switch reported it (or, before any report, as it was sent).
+ * `instructions`: their JSON form when the caller already has it (the static store's record of an add).
+ */
+export function flowToJson(dpid: bigint, f: FlowStats, owner: string | null, instructions?: Record<string, unknown>[]): FlowJson {
   return {
     dpid: dpidToString(dpid),
     table_id: f.table_id,
     priority: f.priority,
     match: matchToJson(f.match),
-    instructions: instructionsToJson(f.instructions),
+    instructions: instructions ?? instructionsToJson(f.instructions),
     cookie: f.cookie.toString(),
     cookie_hex: cookieHex(f.cookie),
     idle_timeout: f.idle_timeout,

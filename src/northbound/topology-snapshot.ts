@@ -1,9 +1,10 @@
 // GET /topology's body: built synchronously right after reading the event
 // sequence number, so `seq` is exactly the last event the snapshot reflects
 // (a client applies stream events with seq > snapshot.seq). The serialized
-// text is cached per seq: the web view and the benchmark poll it, and with
-// a hundred switches rebuilding it on every request would cost far more
-// than sending it.
+// bytes are cached per seq, plain and gzipped: the web view and the
+// benchmark poll it, and with a hundred switches rebuilding (or
+// recompressing) it on every request would cost far more than sending it.
+import { gzipSync } from 'node:zlib';
 import type { Controller } from '../controller.js';
 import type { HostEventData } from '../core/events.js';
 import type { Link } from '../core/topology/link-table.js';
@@ -36,14 +37,27 @@ export function buildTopology(ctl: Controller): TopologyJson {
   };
 }
 
+/** One serialized snapshot: UTF-8 JSON, and its gzip made on first demand. */
+export class TopologyBody {
+  private gz: Buffer | undefined;
+
+  constructor(
+    readonly seq: number,
+    readonly plain: Buffer,
+  ) {}
+
+  gzipped(): Buffer {
+    return (this.gz ??= gzipSync(this.plain));
+  }
+}
+
 /**
  * The serialized snapshot, rebuilt when the event sequence moved or after
  * maxAgeMs: a host can gain an address without an event, so a snapshot
  * may be at most that stale.
  */
 export class TopologyCache {
-  private body: string | undefined;
-  private seq = -1;
+  private current: TopologyBody | undefined;
   private builtAt = 0;
 
   constructor(
@@ -51,15 +65,31 @@ export class TopologyCache {
     private readonly maxAgeMs = 1000,
   ) {}
 
-  text(serialize: (t: TopologyJson) => string): string {
+  body(serialize: (t: TopologyJson) => string): TopologyBody {
     const now = this.ctl.clock.now();
-    if (this.body !== undefined && this.seq === this.ctl.events.seq && now - this.builtAt < this.maxAgeMs) return this.body;
+    const cur = this.current;
+    if (cur !== undefined && cur.seq === this.ctl.events.seq && now - this.builtAt < this.maxAgeMs) return cur;
     const t = buildTopology(this.ctl);
-    this.body = serialize(t);
-    this.seq = t.seq;
+    this.current = new TopologyBody(t.seq, Buffer.from(serialize(t), 'utf8'));
     this.builtAt = now;
-    return this.body;
+    return this.current;
   }
+}
+
+/** Whether an Accept-Encoding header admits gzip (RFC 9110 §12.5.3: listed, or "*", with q > 0). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (header === undefined || header === '') return false;
+  let star = false;
+  for (const part of header.split(',')) {
+    const [token = '', ...params] = part.split(';');
+    const coding = token.trim().toLowerCase();
+    if (coding !== 'gzip' && coding !== 'x-gzip' && coding !== '*') continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const ok = q === undefined || Number(q.slice(2)) > 0;
+    if (coding === '*') star = ok;
+    else return ok;
+  }
+  return star;
 }
 
 const portRef = {

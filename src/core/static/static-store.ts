@@ -19,6 +19,18 @@ import { flowSlot, requestSelects } from './flow-filter.js';
 export type StaticFlowMod = Omit<FlowMod, 'xid'>;
 export type StaticGroupMod = Omit<GroupMod, 'xid'>;
 export type StaticMeterMod = Omit<MeterMod, 'xid'>;
+export type StaticChange = StaticFlowMod | StaticGroupMod | StaticMeterMod;
+
+/** What apply() did. */
+export interface AppliedChange {
+  /** The message as sent: canonical, with what the store adds (send_flow_rem on a timed flow). */
+  readonly msg: StaticChange;
+  /**
+   * For an add (or a group or meter modify), the stored entry in its JSON form (toJsonValue: bigints as decimal
+   * strings), exactly what the journal holds: a caller answering with the flow reuses it instead of converting again.
+   */
+  readonly stored: Readonly<Record<string, unknown>> | undefined;
+}
 
 /** A change the store refuses before anything is sent (the API answers 400). */
 export class StaticInputError extends Error {
@@ -48,6 +60,16 @@ export interface StaticStoreLog {
 /** Encode and decode once: one canonical typed form (bigints, names) whatever JSON it came from. */
 function canonical<M extends OfpMessage>(m: Omit<M, 'xid'>): M {
   return decodeMessage(encodeMessage({ ...m, xid: 0 } as OfpMessage)) as M;
+}
+
+/**
+ * The form apply() works on: encoded once (the codec's checks; throws
+ * CodecError) and decoded back. A caller that validates by encoding anyway
+ * calls this instead and hands the result to applyCanonical(), so the
+ * message is encoded once, not twice.
+ */
+export function canonicalChange<M extends StaticChange>(m: M): M {
+  return stripXid(canonical<OfpMessage>(m as UnsentMessage) as FlowMod | GroupMod | MeterMod) as M;
 }
 
 /** Where a stored message lives in its map: the flow's slot, the group or meter id. */
@@ -137,9 +159,14 @@ export class StaticStore {
    * record the effect. Throws StaticInputError (nothing sent), OfpErrorReply
    * (the switch refused; nothing recorded) or a channel error.
    */
-  async apply(dpid: bigint, msg: StaticFlowMod | StaticGroupMod | StaticMeterMod): Promise<void> {
+  async apply(dpid: bigint, msg: StaticChange): Promise<AppliedChange> {
     // Checks run on the canonical form: the caller's object may come from JSON with fields left to the codec's defaults.
-    let m = stripXid(canonical<OfpMessage>(msg as UnsentMessage) as FlowMod | GroupMod | MeterMod) as StaticFlowMod | StaticGroupMod | StaticMeterMod;
+    return this.applyCanonical(dpid, canonicalChange(msg));
+  }
+
+  /** apply() for a message already in canonical form (canonicalChange's result, or a decoded message without its xid). */
+  async applyCanonical(dpid: bigint, msg: StaticChange): Promise<AppliedChange> {
+    let m = msg;
     if (m.type === 'flow_mod' && m.command === 'add') {
       if ((m.cookie & MAGIC_MASK) === MAGIC_COOKIE) {
         throw new StaticInputError(`cookie 0x${m.cookie.toString(16)} carries the controller's own magic 0x5359 in its top 16 bits; pick another cookie`);
@@ -151,6 +178,14 @@ export class StaticStore {
     await this.deps.flows.sendConfirmed(dpid, [m as UnsentMessage], 'api');
     const changes = this.record(dpid, m);
     await Promise.all(changes.map((c) => this.journal.append(c)));
+    const isAdd = m.type === 'flow_mod' ? m.command === 'add' : m.command === 'add' || m.command === 'modify';
+    const put = isAdd ? changes.find((c) => c.op === 'put') : undefined;
+    return { msg: m, stored: put?.msg as Record<string, unknown> | undefined };
+  }
+
+  /** Finish pending journal writes and let go of the file (the controller is stopping). */
+  close(): Promise<void> {
+    return this.journal.close();
   }
 
   /** The switch state after a confirmed message, as the switch applies it (OF 1.3.5 §6.4, §6.5, §6.6). */

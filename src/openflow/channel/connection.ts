@@ -95,6 +95,12 @@ export class SwitchConnection extends EventEmitter {
   private keepalive: unknown;
   private tokenBucket: number;
   private tokenStamp: number;
+  /** Writes are corked until the next tick; see send(). */
+  private corked = false;
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
 
   constructor(
     private readonly socket: Socket,
@@ -136,6 +142,14 @@ export class SwitchConnection extends EventEmitter {
     }
     this.writer.reset();
     encodeInto(this.writer, msg);
+    // Messages sent in one tick leave in one write (a flow_mod and its barrier, a batch of packet-outs): a write
+    // per message is a syscall and a segment each, on both ends. Measured on confirmed flow_mods to 100 switches:
+    // kernel time per flow down about a quarter, and more flows/s.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
     this.socket.write(this.writer.finish());
     this.counters.txMessages++;
     return true;

@@ -40,3 +40,28 @@ t.test('a write that fails rejects its appends, and later appends still settle (
   // Before the fix the writer stayed "busy" forever after a failed mkdir and this never settled.
   await t.rejects(Promise.race([j.append({ n: 2 }), new Promise((_, reject) => setTimeout(() => reject(new Error('append hung')), 2000))]), /ENOTDIR|EEXIST/);
 });
+
+t.test('close() waits for appends in flight; an append after close still lands', async (t) => {
+  const file = join(dir(), 'j.jsonl');
+  const j = new Journal<{ n: number }>(file);
+  await j.append({ n: 1 });
+  const pending = [j.append({ n: 2 }), j.append({ n: 3 })];
+  await j.close();
+  t.equal(readFileSync(file, 'utf8'), '{"n":1}\n{"n":2}\n{"n":3}\n', 'everything appended before close is in the file when close resolves');
+  await Promise.all(pending);
+  await j.append({ n: 4 });
+  t.same(await j.load(), [{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
+  await j.close();
+});
+
+t.test('a file replaced behind a rewrite is not written through a stale handle', async (t) => {
+  const file = join(dir(), 'j.jsonl');
+  const j = new Journal<{ n: number }>(file);
+  await j.append({ n: 1 });
+  const inFlight = j.append({ n: 2 });
+  await j.rewrite([{ n: 7 }]);
+  await inFlight;
+  await j.append({ n: 8 });
+  t.equal(readFileSync(file, 'utf8'), '{"n":7}\n{"n":8}\n', 'the append after the rewrite went to the new file');
+  await j.close();
+});

@@ -2,7 +2,7 @@ import t from 'tap';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StaticStore, StaticInputError, type StaticFlowMod, type StaticGroupMod, type StaticMeterMod } from '../../../src/core/static/static-store.js';
+import { StaticStore, StaticInputError, canonicalChange, type StaticFlowMod, type StaticGroupMod, type StaticMeterMod } from '../../../src/core/static/static-store.js';
 import { OfpErrorReply } from '../../../src/openflow/channel/errors.js';
 import { CodecError } from '../../../src/openflow/codec-error.js';
 import type { OfpMessage } from '../../../src/openflow/message.js';
@@ -92,6 +92,24 @@ t.test('apply sends, then records and journals; a refusal records nothing', asyn
   await t.rejects(store.apply(1n, add(11, [])), OfpErrorReply);
   t.equal(store.flows(1n).length, 1, 'the refused flow is not stored');
   t.equal(lines(dir).length, 1, 'nor journaled');
+});
+
+t.test('apply answers with the message as sent and the stored entry as journaled; applyCanonical takes an encoded-once message', async (t) => {
+  const { store, flows, dir } = await open();
+  const a = await store.apply(1n, add(10, [{ field: 'in_port', value: 1 }], { hard_timeout: 9, cookie: 3n }));
+  t.same((a.msg as StaticFlowMod).flags, ['send_flow_rem'], 'what the store added is in the answer');
+  t.same(a.msg, flows.sent[0], 'the message as sent');
+  const journal = lines(dir) as { msg: unknown }[];
+  t.same(a.stored, journal[0]!.msg, 'stored is the journaled JSON');
+  t.equal((a.stored as { cookie: string }).cookie, '3');
+  const c = canonicalChange(add(20, [{ field: 'in_port', value: 2 }]));
+  t.throws(() => canonicalChange(add(70000, [])), CodecError, 'canonicalChange runs the codec checks');
+  const b = await store.applyCanonical(1n, c);
+  t.same(b.msg, c);
+  t.same(store.flows(1n).map((f) => f.priority).sort(), [10, 20]);
+  t.same((await store.apply(1n, sel('delete', []))).stored, undefined, 'a delete stores nothing');
+  await store.close();
+  t.equal(lines(dir).length, 4, 'two puts and two dels on disk after close');
 });
 
 t.test('what the store refuses is never sent', async (t) => {
