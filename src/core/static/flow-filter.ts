@@ -62,6 +62,11 @@ function actionsOf(ins: readonly Instruction[]): Action[] {
   return out;
 }
 
+/** Whether a flow forwards to the group ('all': to any group, as a delete of OFPG_ALL removes them all). */
+export function forwardsToGroup(ins: readonly Instruction[], group: number | 'all'): boolean {
+  return actionsOf(ins).some((a) => a.type === 'group' && (group === 'all' || a.group_id === group));
+}
+
 /** Fields narrower than their OXM payload: a mask covering these bits is exact (switches report no mask). */
 const FIELD_BITS: Readonly<Record<string, number>> = { vlan_vid: 0x1fff, ipv6_flabel: 0xfffff, ipv6_exthdr: 0x1ff };
 
@@ -131,7 +136,8 @@ export function requestSelects(req: Pick<FlowMod, 'command' | 'table_id' | 'cook
   if (isDelete) {
     const acts = actionsOf(flow.instructions);
     if (req.out_port !== 'any' && !acts.some((a) => a.type === 'output' && a.port === req.out_port)) return false;
-    if (req.out_group !== 'any' && !acts.some((a) => a.type === 'group' && a.group_id === req.out_group)) return false;
+    // out_group OFPG_ALL names no real group, so it selects nothing (as in Open vSwitch).
+    if (req.out_group !== 'any' && (req.out_group === 'all' || !forwardsToGroup(flow.instructions, req.out_group))) return false;
   }
   return true;
 }

@@ -14,7 +14,7 @@ import type { FlowService, UnsentMessage } from '../flows/flow-service.js';
 import { MAGIC_COOKIE, MAGIC_MASK } from '../flows/cookie.js';
 import { instructionsKey } from '../flows/flow-spec.js';
 import { Journal } from './journal.js';
-import { flowSlot, requestSelects } from './flow-filter.js';
+import { flowSlot, forwardsToGroup, requestSelects } from './flow-filter.js';
 
 export type StaticFlowMod = Omit<FlowMod, 'xid'>;
 export type StaticGroupMod = Omit<GroupMod, 'xid'>;
@@ -215,10 +215,9 @@ export class StaticStore {
       if (m.command === 'add' || m.command === 'modify') put('group', key, { ...m, command: 'add' });
       else if (m.command === 'delete') {
         for (const k of m.group_id === 'all' ? [...st.groups.keys()] : [key]) del('group', k);
-        // Deleting a group removes the flows that forward to it (OF 1.3.5 §6.5).
-        for (const [fk, f] of st.flows) {
-          if (f.instructions.some((i) => (i.type === 'apply_actions' || i.type === 'write_actions') && i.actions.some((a) => a.type === 'group' && (m.group_id === 'all' || a.group_id === m.group_id)))) del('flow', fk);
-        }
+        // Deleting a group removes the flows that forward to it (OF 1.3.5 §6.5); OFPG_ANY names no group.
+        const gone = m.group_id;
+        if (gone !== 'any') for (const [fk, f] of st.flows) if (forwardsToGroup(f.instructions, gone)) del('flow', fk);
       }
     } else {
       const key = String(m.meter_id);
