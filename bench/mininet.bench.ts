@@ -31,6 +31,7 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { pino } from 'pino';
 import { createController, type Controller } from '../src/controller.js';
+import { MemoryStore } from '../src/core/store/memory-store.js';
 import { BUILTIN_APPS } from '../src/apps/index.js';
 import { DRIVER, MININET_PYTHON, MininetClient, REPO_ROOT, run, type Topo } from './lib/mininet-client.js';
 
@@ -160,6 +161,7 @@ async function startSwitchyard(): Promise<Side & { readonly c: Controller }> {
     config: { of: { port: 0, address: '127.0.0.1' }, apps: ['l2-switch'] },
     apps: BUILTIN_APPS,
     log: pino({ level }, pino.destination(2)),
+    store: new MemoryStore(),
   });
   await c.start();
   const port = c.ofAddress?.port;

@@ -1,7 +1,15 @@
 import type { Clock } from './clock.js';
 
-/** Every event core emits, by type. Data is plain JSON (no bigint, no Buffer). */
-export interface CoreEventMap {
+/**
+ * Every event on the bus, by type. Data is plain JSON (no bigint, no
+ * Buffer). Apps add their own types by module augmentation
+ * (`declare module '.../core/events.js' { interface CoreEventMap { ... } }`)
+ * and list them in their AppDefinition's `events`.
+ */
+export interface CoreEventMap extends CoreOwnedEvents {}
+
+/** The events core itself emits. */
+export interface CoreOwnedEvents {
   'switch.up': { dpid: string; ports: number; hw_desc: string; sw_desc: string };
   'switch.down': { dpid: string; reason: string };
   'port.added': { dpid: string; port_no: number; name: string; hw_addr: string; up: boolean };
@@ -14,6 +22,12 @@ export interface CoreEventMap {
   'host.removed': HostEventData;
   'flow.removed': { dpid: string; cookie: string; owner: string | null; priority: number; table_id: number; reason: string; packet_count: string; byte_count: string; match: unknown };
   'flow.error': { dpid: string; owner: string | null; err_type: string | number; code: string | number; hint: string };
+  'port.claimed': { dpid: string; owner: string; port_no?: number; name?: string };
+  'port.released': { dpid: string; owner: string; port_no?: number; name?: string };
+  'app.enabled': { name: string };
+  /** The OpenFlow listener is bound (after apps have started): where switches connect. */
+  'openflow.listening': { host: string; port: number };
+  'app.disabled': { name: string };
   'stats.ports': { dpid: string; ports: readonly { port_no: number; rx_bps: number; tx_bps: number; rx_pps: number; tx_pps: number }[] };
 }
 export interface HostEventData {
@@ -26,6 +40,16 @@ export interface HostEventData {
 }
 
 export type CoreEventType = keyof CoreEventMap;
+export type CoreOwnedEventType = keyof CoreOwnedEvents;
+
+/** The types core itself emits (apps' types come from their definitions); a missing one does not compile. */
+const CORE_TYPES = {
+  'switch.up': true, 'switch.down': true, 'port.added': true, 'port.modified': true, 'port.removed': true,
+  'port.claimed': true, 'port.released': true, 'link.up': true, 'link.down': true,
+  'host.added': true, 'host.moved': true, 'host.removed': true, 'flow.removed': true, 'flow.error': true,
+  'app.enabled': true, 'app.disabled': true, 'openflow.listening': true, 'stats.ports': true,
+} as const satisfies Record<CoreOwnedEventType, true>;
+export const CORE_EVENT_TYPES: readonly CoreOwnedEventType[] = Object.keys(CORE_TYPES) as CoreOwnedEventType[];
 export interface CoreEvent<K extends CoreEventType = CoreEventType> {
   readonly seq: number;
   readonly time: number;

@@ -15,6 +15,9 @@ export interface SwitchRecord {
   readonly connectedAt: number;
 }
 
+/** A switch as apps and packet processors see it: no connection handle. */
+export type SwitchView = Omit<SwitchRecord, 'link'>;
+
 /** A port is usable when it is not administratively down and has link. */
 export function portIsUp(p: Port): boolean {
   return !p.config.includes('port_down') && !p.state.includes('link_down');
@@ -26,19 +29,34 @@ export function isSwitchPort(p: Port): p is Port & { port_no: number } {
 }
 
 /**
+ * Hooks in registration order, copy-on-write: a hook removed (or added)
+ * while they run does not disturb the loop in progress, which holds the
+ * array it started with.
+ */
+export class Hooks<F> {
+  all: readonly F[] = [];
+  add(fn: F): () => void {
+    this.all = [...this.all, fn];
+    return () => {
+      this.all = this.all.filter((f) => f !== fn);
+    };
+  }
+}
+
+/**
  * The switches that are up and their ports, kept current from PORT_STATUS.
  * Other services listen to its hooks (in registration order) and to the
  * events it emits.
  */
 export class SwitchRegistry {
   private readonly byDpid = new Map<bigint, SwitchRecord>();
-  private readonly upHooks: ((sw: SwitchRecord) => void)[] = [];
-  private readonly downHooks: ((sw: SwitchRecord, reason: string) => void)[] = [];
-  private readonly portHooks: ((sw: SwitchRecord, port: Port, reason: 'add' | 'delete' | 'modify', before: Port | undefined) => void)[] = [];
-  private readonly messageHooks: ((sw: SwitchRecord, msg: OfpMessage) => void)[] = [];
+  private readonly upHooks = new Hooks<(sw: SwitchRecord) => void>();
+  private readonly downHooks = new Hooks<(sw: SwitchRecord, reason: string) => void>();
+  private readonly portHooks = new Hooks<(sw: SwitchRecord, port: Port, reason: 'add' | 'delete' | 'modify', before: Port | undefined) => void>();
+  private readonly messageHooks = new Hooks<(sw: SwitchRecord, msg: OfpMessage) => void>();
 
   constructor(
-    southbound: Southbound,
+    southbound: Pick<Southbound, 'on'>,
     private readonly events: EventBus,
     private readonly clock: Clock,
   ) {
@@ -57,18 +75,19 @@ export class SwitchRegistry {
     return this.byDpid.size;
   }
 
-  onSwitchUp(fn: (sw: SwitchRecord) => void): void {
-    this.upHooks.push(fn);
+  /** Each on* returns the function that removes the hook (apps' hooks go when the app is disabled). */
+  onSwitchUp(fn: (sw: SwitchRecord) => void): () => void {
+    return this.upHooks.add(fn);
   }
-  onSwitchDown(fn: (sw: SwitchRecord, reason: string) => void): void {
-    this.downHooks.push(fn);
+  onSwitchDown(fn: (sw: SwitchRecord, reason: string) => void): () => void {
+    return this.downHooks.add(fn);
   }
-  onPortChange(fn: (sw: SwitchRecord, port: Port, reason: 'add' | 'delete' | 'modify', before: Port | undefined) => void): void {
-    this.portHooks.push(fn);
+  onPortChange(fn: (sw: SwitchRecord, port: Port, reason: 'add' | 'delete' | 'modify', before: Port | undefined) => void): () => void {
+    return this.portHooks.add(fn);
   }
   /** Asynchronous messages from switches that are up (packet_in, flow_removed, errors...). */
-  onMessage(fn: (sw: SwitchRecord, msg: OfpMessage) => void): void {
-    this.messageHooks.push(fn);
+  onMessage(fn: (sw: SwitchRecord, msg: OfpMessage) => void): () => void {
+    return this.messageHooks.add(fn);
   }
 
   private up(link: SwitchLink, info: SwitchInfo): void {
@@ -79,7 +98,7 @@ export class SwitchRegistry {
     const sw: SwitchRecord = { dpid: info.dpid, id: info.id, link, info, ports, connectedAt: this.clock.now() };
     this.byDpid.set(info.dpid, sw);
     this.events.emit('switch.up', { dpid: info.id, ports: ports.size, hw_desc: info.desc.hw_desc, sw_desc: info.desc.sw_desc });
-    for (const h of this.upHooks) h(sw);
+    for (const h of this.upHooks.all) h(sw);
   }
 
   private down(link: SwitchLink, reason: string): void {
@@ -88,7 +107,7 @@ export class SwitchRegistry {
     const sw = this.byDpid.get(dpid);
     if (!sw || sw.link !== link) return;
     this.byDpid.delete(dpid);
-    for (const h of this.downHooks) h(sw, reason);
+    for (const h of this.downHooks.all) h(sw, reason);
     this.events.emit('switch.down', { dpid: sw.id, reason });
   }
 
@@ -97,7 +116,7 @@ export class SwitchRegistry {
     const sw = dpid === undefined ? undefined : this.byDpid.get(dpid);
     if (!sw || sw.link !== link) return;
     if (msg.type === 'port_status') this.portStatus(sw, msg);
-    for (const h of this.messageHooks) h(sw, msg);
+    for (const h of this.messageHooks.all) h(sw, msg);
   }
 
   private portStatus(sw: SwitchRecord, msg: PortStatus): void {
@@ -111,6 +130,6 @@ export class SwitchRegistry {
     if (reason === 'add') this.events.emit('port.added', { ...base, hw_addr: p.hw_addr, up: portIsUp(p) });
     else if (reason === 'delete') this.events.emit('port.removed', base);
     else this.events.emit('port.modified', { ...base, hw_addr: p.hw_addr, up: portIsUp(p), config: p.config, state: p.state });
-    for (const h of this.portHooks) h(sw, p, reason, before);
+    for (const h of this.portHooks.all) h(sw, p, reason, before);
   }
 }

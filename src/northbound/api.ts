@@ -3,8 +3,7 @@ import websocket from '@fastify/websocket';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
-import type { Controller } from '../controller.js';
-import type { StaticStore } from '../core/static/static-store.js';
+import type { Core } from '../core/index.js';
 import { installErrorHandler } from './errors.js';
 import { installAuth, type AuthOptions } from './auth.js';
 import { ApiMetrics } from './metrics.js';
@@ -12,6 +11,7 @@ import type { ApiContext } from './context.js';
 import { ROUTES } from './routes/index.js';
 import { RYU_ROUTES } from './ryu/index.js';
 import { registerMetricsRoute } from './routes/metrics.js';
+import { mountAppRoutes } from './app-routes.js';
 
 export interface ApiOptions {
   readonly auth: AuthOptions;
@@ -31,7 +31,7 @@ export interface Api {
  * the OpenAPI document and docs page, and /metrics. Routes live one file
  * per resource in routes/ and ryu/; this file only assembles them.
  */
-export async function buildApi(ctl: Controller, store: StaticStore, opts: ApiOptions): Promise<Api> {
+export async function buildApi(core: Core, opts: ApiOptions): Promise<Api> {
   const app = Fastify({
     loggerInstance: opts.log as FastifyBaseLogger,
     // Our own request log below: fastify's would print URLs, and the event stream takes a token in its query.
@@ -39,8 +39,8 @@ export async function buildApi(ctl: Controller, store: StaticStore, opts: ApiOpt
     bodyLimit: opts.bodyLimit,
     ajv: { customOptions: { allowUnionTypes: true, allErrors: false, coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
   });
-  const metrics = new ApiMetrics(ctl);
-  const ctx: ApiContext = { ctl, store, metrics };
+  const metrics = new ApiMetrics(core);
+  const ctx: ApiContext = { core, store: core.staticFlows, metrics };
   installErrorHandler(app);
   installAuth(app, opts.auth);
   // Runs for every request: callback style (no promise per request), and the log line built only when it is printed.
@@ -65,6 +65,7 @@ export async function buildApi(ctl: Controller, store: StaticStore, opts: ApiOpt
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(async (v1) => {
     for (const r of ROUTES) r(v1, ctx);
+    mountAppRoutes(v1, core);
   }, { prefix: '/api/v1' });
   await app.register(async (root) => {
     for (const r of RYU_ROUTES) r(root, ctx);

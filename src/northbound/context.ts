@@ -1,13 +1,13 @@
-import type { Controller } from '../controller.js';
+import type { Core } from '../core/index.js';
 import type { SwitchRecord } from '../core/switches.js';
 import type { StaticStore } from '../core/static/static-store.js';
 import type { ApiMetrics } from './metrics.js';
 import { badRequest, notFound } from './errors.js';
 import { formatDpid, parseDpid } from './ids.js';
 
-/** What every route module gets: the controller's parts and the API's own services. */
+/** What every route module gets: the core and the API's own services. */
 export interface ApiContext {
-  readonly ctl: Controller;
+  readonly core: Core;
   readonly store: StaticStore;
   readonly metrics: ApiMetrics;
 }
@@ -22,9 +22,9 @@ export function dpidParam(text: string | number): bigint {
 /** The connected switch, or a 404 that says which switches there are. */
 export function requireSwitch(ctx: ApiContext, text: string | number): SwitchRecord {
   const dpid = dpidParam(text);
-  const sw = ctx.ctl.switches.get(dpid);
+  const sw = ctx.core.switches.get(dpid);
   if (sw === undefined) {
-    const known = ctx.ctl.switches.all().map((s) => s.id);
+    const known = ctx.core.switches.all().map((s) => s.id);
     throw notFound('switch', `switch ${formatDpid(dpid)} is not connected${known.length ? ` (connected: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''})` : ' (no switch is connected)'}`);
   }
   return sw;

@@ -2,6 +2,9 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { OfpErrorReply, RequestTimeoutError, ChannelClosedError } from '../openflow/channel/errors.js';
 import { CodecError } from '../openflow/codec-error.js';
 import { StaticInputError } from '../core/static/static-store.js';
+import { AppHttpError } from '../core/apps/app-routes.js';
+import { FlowConflictError, SwitchNotConnectedError } from '../core/flows/flow-service.js';
+import { StoreUnavailableError } from '../core/store/types.js';
 
 /** Every error body the API sends: a stable code, a sentence a person can act on, and details when there are any. */
 export interface ApiErrorBody {
@@ -38,8 +41,13 @@ export function openflowErrorBody(e: OfpErrorReply): ApiErrorBody {
 export function toErrorReply(err: unknown): { status: number; body: ApiErrorBody } {
   if (err instanceof ApiError) return { status: err.status, body: { error: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } };
   if (err instanceof OfpErrorReply) return { status: err.errType === 'flow_mod_failed' && err.code === 'overlap' ? 409 : 400, body: openflowErrorBody(err) };
+  if (err instanceof AppHttpError) return { status: err.status, body: { error: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } };
+  if (err instanceof FlowConflictError) return { status: 409, body: { error: 'conflict', message: err.message } };
+  if (err instanceof SwitchNotConnectedError) return { status: 503, body: { error: 'switch_disconnected', message: err.message } };
+  if (err instanceof StoreUnavailableError) return { status: 503, body: { error: 'store_unavailable', message: err.message } };
   if (err instanceof StaticInputError) return { status: 400, body: { error: 'bad_request', message: err.message } };
-  if (err instanceof CodecError) return { status: 400, body: { error: 'bad_request', message: err.message } };
+  // The codec's own words (which field, which value), without its offset and hex excerpt.
+  if (err instanceof CodecError) return { status: 400, body: { error: 'bad_request', message: `${err.msgType ? err.msgType + ': ' : ''}${err.reason}` } };
   if (err instanceof RequestTimeoutError) return { status: 504, body: { error: 'switch_timeout', message: err.message } };
   if (err instanceof ChannelClosedError) return { status: 503, body: { error: 'switch_disconnected', message: err.message } };
   const fe = err as Partial<FastifyError> & { validation?: { instancePath: string; message?: string; params?: Record<string, unknown> }[]; validationContext?: string };

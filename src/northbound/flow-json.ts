@@ -4,15 +4,16 @@ import type { OfpMessage } from '../openflow/message.js';
 import type { FlowMod } from '../openflow/messages/flow-mod.js';
 import type { FlowStats } from '../openflow/multipart/flow-stats.js';
 import type { Match } from '../openflow/structs/match.js';
-import { canonicalChange, type StaticFlowMod } from '../core/static/static-store.js';
+import type { StaticFlowMod } from '../core/static/static-store.js';
 import { badRequest } from './errors.js';
 import { parseU64 } from './ids.js';
 import { codecToBadRequest, matchFromJson, matchToJson, portOf, type MatchJson } from './match-json.js';
 import { GROUP_ID_MAX, instructionsFromJson, instructionsToJson } from './action-json.js';
 
-// REST flow JSON ⇄ flow_mod / flow stats. A request body becomes a complete,
-// encoded-once flow_mod before anything is sent, so a bad value is a 400 and
-// never a half-applied change.
+// REST flow JSON ⇄ flow_mod / flow stats. A request body becomes a complete
+// flow_mod; the flow service encodes it once, when it sends it, and a value
+// the codec refuses is a 400 (the message is the only one of its batch, so
+// nothing was half applied).
 
 export const FLOW_FLAGS = ['send_flow_rem', 'check_overlap', 'reset_counts', 'no_pkt_counts', 'no_byt_counts'] as const;
 export const DEFAULT_PRIORITY = 0x8000;
@@ -83,15 +84,6 @@ export function checkEncodes(m: StaticFlowMod | Omit<OfpMessage, 'xid'>, what: s
   }
 }
 
-/** checkEncodes that keeps what it computed: the canonical form StaticStore.applyCanonical takes, so the add is encoded once. */
-function canonicalOrBadRequest(m: StaticFlowMod, what: string): StaticFlowMod {
-  try {
-    return canonicalChange(m);
-  } catch (e) {
-    return codecToBadRequest(e, what);
-  }
-}
-
 function tableOf(v: number | string | undefined, allowAll: boolean, fallback: TableId, where: string): TableId {
   if (v === undefined) return fallback;
   if (allowAll && (v === 'all' || v === 255 || v === '255')) return 'all';
@@ -120,7 +112,7 @@ function selects(sel: FlowSelector, cookieMask: bigint): boolean {
   return sel.match !== undefined || cookieMask !== 0n || (sel.out_port !== undefined && sel.out_port !== 'any') || (sel.out_group !== undefined && sel.out_group !== 'any');
 }
 
-/** OFPFC_ADD from a POST body, in canonical form (for StaticStore.applyCanonical). */
+/** OFPFC_ADD from a POST body; the codec checks it once, when the flow service sends it. */
 export function flowAddFromJson(b: FlowAddBody): StaticFlowMod {
   needInstructions(b, 'a flow');
   const fm: StaticFlowMod = {
@@ -140,7 +132,7 @@ export function flowAddFromJson(b: FlowAddBody): StaticFlowMod {
     match: matchFromJson(b.match ?? {}),
     instructions: instructionsFromJson(b.actions, b.instructions),
   };
-  return canonicalOrBadRequest(fm, 'flow');
+  return fm;
 }
 
 /** OFPFC_MODIFY(_STRICT) from a PATCH body: new instructions for the flows the selectors pick. */

@@ -9,7 +9,6 @@ import { toJsonValue } from '../openflow/json.js';
 import type { StaticGroupMod, StaticMeterMod } from '../core/static/static-store.js';
 import { badRequest } from './errors.js';
 import { GROUP_ID_MAX, METER_ID_MAX, actionsFromJson, actionsToJson } from './action-json.js';
-import { checkEncodes } from './flow-json.js';
 import { portOf } from './match-json.js';
 import { dpidSchema } from './schemas.js';
 
@@ -73,7 +72,6 @@ export function groupModFromJson(b: GroupBody, command: 'add' | 'modify', groupI
     type: 'group_mod', command, group_type: b.type, group_id: id,
     buckets: b.buckets.map((x, i) => bucketOf(b.type, x, `body.buckets[${i}]`)),
   };
-  checkEncodes(gm, 'group');
   return gm;
 }
 
@@ -100,7 +98,6 @@ export function meterModFromJson(b: MeterBody, command: 'add' | 'modify', meterI
     return { type: 'dscp_remark', rate: x.rate, burst_size, prec_level: x.prec_level };
   });
   const mm: StaticMeterMod = { type: 'meter_mod', command, flags, meter_id: id, bands };
-  checkEncodes(mm, 'meter');
   return mm;
 }
 

@@ -1,10 +1,7 @@
 import { Registry, Histogram, Gauge, Counter, collectDefaultMetrics } from 'prom-client';
-import type { Controller } from '../controller.js';
-import type { ChannelCounters, SwitchConnection } from '../openflow/channel/connection.js';
+import type { Core } from '../core/index.js';
+import type { ChannelCounters } from '../openflow/channel/connection.js';
 import type { EventStreamStats } from './event-stream.js';
-
-type ChannelTotals = ChannelCounters;
-const zeroChannel = (): ChannelTotals => ({ rxMessages: 0, txMessages: 0, rxErrors: 0, droppedTx: 0, droppedPacketIns: 0 });
 
 /**
  * Prometheus metrics of one controller, in its own registry (several
@@ -17,12 +14,10 @@ export class ApiMetrics {
   private readonly latency: Histogram<'method' | 'route' | 'status'>;
   private readonly eventCounts = new Map<string, number>();
   private readonly errorCounts = new Map<string, number>();
-  /** Counters of connections that have closed, so totals never go backwards when a switch leaves. */
-  private readonly retired = zeroChannel();
   private stream: (() => EventStreamStats) | undefined;
   private readonly cleanups: (() => void)[] = [];
 
-  constructor(readonly ctl: Controller) {
+  constructor(readonly ctl: Core) {
     // Unprefixed, as every Prometheus client library names them (process_cpu_seconds_total, nodejs_heap_size_used_bytes): stock dashboards work.
     collectDefaultMetrics({ register: this.registry });
     this.latency = new Histogram({
@@ -38,15 +33,6 @@ export class ApiMetrics {
         if (e.type === 'flow.error') this.errorCounts.set(String(e.data.err_type), (this.errorCounts.get(String(e.data.err_type)) ?? 0) + 1);
       }),
     );
-    const retire = (conn: SwitchConnection): void => {
-      for (const k of Object.keys(this.retired) as (keyof ChannelTotals)[]) this.retired[k] += conn.counters[k];
-    };
-    ctl.server.on('switch-down', retire);
-    ctl.server.on('switch-replaced', retire);
-    this.cleanups.push(() => {
-      ctl.server.off('switch-down', retire);
-      ctl.server.off('switch-replaced', retire);
-    });
     this.define();
   }
 
@@ -64,11 +50,9 @@ export class ApiMetrics {
     for (const c of this.cleanups.splice(0)) c();
   }
 
-  /** Channel counters over every connection, live and closed. */
-  channelTotals(): ChannelTotals {
-    const t = { ...this.retired };
-    for (const conn of this.ctl.server.switches.values()) for (const k of Object.keys(t) as (keyof ChannelTotals)[]) t[k] += conn.counters[k];
-    return t;
+  /** Channel counters over every connection, live and closed (kept by the listener, read through the core). */
+  channelTotals(): ChannelCounters {
+    return this.ctl.channel.totals();
   }
 
   private define(): void {
@@ -99,7 +83,7 @@ export class ApiMetrics {
 
     counter('switchyard_packet_ins_total', 'PACKET_IN messages processed (rate() gives packet-ins per second)', () => ctl.packets.counters.packetIns);
     counter('switchyard_packet_ins_dropped_total', 'PACKET_IN messages dropped by the per-switch rate limit', () => this.channelTotals().droppedPacketIns);
-    counter('switchyard_packet_outs_total', 'PACKET_OUT messages sent', () => ctl.packets.counters.packetOuts);
+    counter('switchyard_packet_outs_total', 'PACKET_OUT messages sent', () => ctl.packets.counters.packetOuts + ctl.flows.counters.packetOuts);
     counter('switchyard_flow_mods_total', 'FLOW_MOD messages sent (apps, core and the API)', () => ctl.flows.counters.flowMods);
     counter('switchyard_group_mods_total', 'GROUP_MOD messages sent', () => ctl.flows.counters.groupMods);
     counter('switchyard_meter_mods_total', 'METER_MOD messages sent', () => ctl.flows.counters.meterMods);

@@ -78,22 +78,22 @@ export async function applyPortChange(ctx: ApiContext, sw: SwitchRecord, portNo:
   const before = sw.ports.get(portNo);
   if (before === undefined) throw portNotFound(sw, portNo);
   const msg: Omit<PortMod, 'xid'> = { type: 'port_mod', port_no: portNo, hw_addr: before.hw_addr, config: bits.config, mask: bits.mask, advertise: [] };
-  await ctx.ctl.flows.sendConfirmed(sw.dpid, [msg], 'api');
+  await ctx.core.flows.sendConfirmed(sw.dpid, [msg], 'api');
   // A PORT_STATUS that came before the barrier reply is already in the registry: look there first.
   const now = current(ctx, sw, portNo);
   if (matches(now, bits)) return { confirmed: true, port: now };
   const seen = await new Promise<Port | 'gone' | undefined>((resolve) => {
-    const timer = ctx.ctl.clock.setTimeout(() => finish(undefined), waitMs);
-    const stop = ctx.ctl.events.subscribe((e: AnyCoreEvent) => {
+    const timer = ctx.core.clock.setTimeout(() => finish(undefined), waitMs);
+    const stop = ctx.core.events.subscribe((e: AnyCoreEvent) => {
       if (e.type === 'switch.down' && e.data.dpid === sw.id) finish('gone');
       else if ((e.type === 'port.modified' || e.type === 'port.added' || e.type === 'port.removed') && e.data.dpid === sw.id && e.data.port_no === portNo) {
-        const p = ctx.ctl.switches.get(sw.dpid)?.ports.get(portNo);
+        const p = ctx.core.switches.get(sw.dpid)?.ports.get(portNo);
         if (p === undefined) finish('gone');
         else if (matches(p, bits)) finish(p);
       }
     });
     function finish(v: Port | 'gone' | undefined): void {
-      ctx.ctl.clock.clearTimeout(timer);
+      ctx.core.clock.clearTimeout(timer);
       stop();
       resolve(v);
     }
@@ -108,7 +108,7 @@ export async function applyPortChange(ctx: ApiContext, sw: SwitchRecord, portNo:
 
 /** The port now, or the error that says why there is none (the switch left, or deleted the port). */
 function current(ctx: ApiContext, sw: SwitchRecord, portNo: number): Port & { port_no: number } {
-  const now = ctx.ctl.switches.get(sw.dpid);
+  const now = ctx.core.switches.get(sw.dpid);
   if (now === undefined) throw new ApiError(503, 'switch_disconnected', `switch ${sw.id} disconnected while its port ${portNo} was being changed`);
   const p = now.ports.get(portNo);
   if (p === undefined) throw portNotFound(now, portNo);

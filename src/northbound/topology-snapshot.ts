@@ -5,7 +5,8 @@
 // benchmark poll it, and with a hundred switches rebuilding (or
 // recompressing) it on every request would cost far more than sending it.
 import { gzipSync } from 'node:zlib';
-import type { Controller } from '../controller.js';
+import type { Core } from '../core/index.js';
+import type { JsonValue } from '../core/store/types.js';
 import type { HostEventData } from '../core/events.js';
 import type { Link } from '../core/topology/link-table.js';
 
@@ -23,9 +24,11 @@ export interface TopologyJson {
   readonly switches: readonly { readonly dpid: string; readonly dp_desc: string; readonly ports: readonly TopologyPortJson[] }[];
   readonly links: readonly Link[];
   readonly hosts: readonly HostEventData[];
+  /** Sections apps add (the container-network app's `networks`, ...). */
+  readonly [section: string]: JsonValue | number | readonly unknown[] | undefined;
 }
 
-export function buildTopology(ctl: Controller): TopologyJson {
+export function buildTopology(ctl: Core): TopologyJson {
   const seq = ctl.events.seq;
   const snap = ctl.topology.snapshot();
   const desc = new Map(ctl.switches.all().map((sw) => [sw.id, sw.info.desc.dp_desc]));
@@ -34,6 +37,7 @@ export function buildTopology(ctl: Controller): TopologyJson {
     switches: snap.switches.map((s) => ({ dpid: s.dpid, dp_desc: desc.get(s.dpid) ?? '', ports: s.ports })),
     links: snap.links,
     hosts: ctl.hosts.all().map((h) => ({ mac: h.mac, vlan: h.vlan, ipv4: h.ipv4, ipv6: h.ipv6, dpid: h.dpid, port_no: h.port_no })),
+    ...ctl.apps.topologySections(),
   };
 }
 
@@ -61,7 +65,7 @@ export class TopologyCache {
   private builtAt = 0;
 
   constructor(
-    private readonly ctl: Controller,
+    private readonly ctl: Core,
     private readonly maxAgeMs = 1000,
   ) {}
 

@@ -11,6 +11,7 @@
 import type { Test } from 'tap';
 import { pino } from 'pino';
 import { createController, type Controller } from '../../src/controller.js';
+import { MemoryStore } from '../../src/core/store/memory-store.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { AppDefinition } from '../../src/core/apps/app-context.js';
 import { buildEthernet, isPacketError, parseEthernet } from '../../src/core/packet/index.js';
@@ -72,6 +73,7 @@ export class SimNet {
       apps: spec.apps,
       clock,
       log: pino({ level: process.env.SY_LOG ?? 'silent' }),
+      store: new MemoryStore(),
     });
     await c.start();
     t.teardown(() => c.stop());

@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap';
 import { pino } from 'pino';
 import { createController } from '../../src/controller.js';
+import { MemoryStore } from '../../src/core/store/memory-store.js';
 import { BUILTIN_APPS } from '../../src/apps/index.js';
 import { AppError } from '../../src/core/apps/app-manager.js';
 import { FakeSwitch } from '../helpers/fake-switch.js';
@@ -13,6 +14,7 @@ async function setup(t: Test) {
     config: { of: { port: 0, address: '127.0.0.1' }, http: { port: -1, address: '127.0.0.1' }, apps: ['l2-switch'] },
     apps: BUILTIN_APPS,
     log: pino({ level: 'silent' }),
+    store: new MemoryStore(),
   });
   await c.start();
   t.teardown(() => c.stop());
@@ -26,11 +28,11 @@ async function setup(t: Test) {
 const flowMods = (sw: FakeSwitch): Extract<OfpMessage, { type: 'flow_mod' }>[] =>
   sw.received.filter((m): m is Extract<OfpMessage, { type: 'flow_mod' }> => m.type === 'flow_mod');
 
-t.test('a switch that comes up gets the table-miss and LLDP flows', async (t) => {
+t.test('a switch that comes up gets the table-miss flows of the pipeline and the LLDP flow', async (t) => {
   const { sw } = await setup(t);
-  await pollUntil('two flow_mods', () => flowMods(sw).length >= 2 || undefined, 5000);
-  const prios = flowMods(sw).map((f) => f.priority).sort((a, b) => a - b);
-  t.same(prios, [0, 65000]);
+  await pollUntil('three flow_mods', () => flowMods(sw).length >= 3 || undefined, 5000);
+  const prios = flowMods(sw).map((f) => `${String(f.table_id)}:${f.priority}`).sort();
+  t.same(prios, ['0:0', '0:65000', '1:0'], 'a table-miss per declared table (src/apps/pipeline.ts) and LLDP');
   t.ok(flowMods(sw).every((f) => f.cookie >> 48n === 0x5359n), 'cookies carry the Switchyard magic');
 });
 
@@ -52,7 +54,7 @@ t.test('packet-ins reach the l2-switch app; disabling it removes its processor a
   sw.send(pin(2));
   await c.switches.get(0x10n)!.link.barrier();
   t.equal(sw.received.filter(isArpOut).length, before, 'no packet-out of the packet once disabled');
-  t.same(c.apps.list().map((a) => [a.name, a.enabled]).sort(), [['forwarding', false], ['l2-switch', false]]);
+  t.same(c.apps.list().map((a) => [a.name, a.enabled]).sort(), [['blocklist', false], ['forwarding', false], ['l2-switch', false]]);
   await c.apps.enable('l2-switch');
   t.equal(c.apps.isEnabled('l2-switch'), true);
   await t.rejects(c.apps.enable('no-such-app'), AppError);

@@ -44,6 +44,8 @@ export async function startApi(t: Test, config: Partial<ControllerConfig> = {}):
       await sw.connect(ofPort(c));
       t.teardown(() => sw.close());
       await pollUntil(`switch ${opts.dpid} up`, () => c.switches.get(opts.dpid), 5000);
+      // The reconcile a switch gets when it comes up runs after the apps' hooks: let it finish, so a test's own changes do not race it.
+      await c.flows.reconciled(opts.dpid);
       return sw;
     },
   };

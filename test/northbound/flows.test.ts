@@ -66,7 +66,7 @@ t.test('POST adds a flow: 201 with the flow as the switch reports it, owner "api
   t.equal(sent[0]!.cookie, 0x1234n);
   t.same(sent[0]!.flags, ['send_flow_rem']);
   t.ok(sent[0]!.match.some((f) => 'field' in f && f.field === 'ipv4_dst' && f.value === '10.0.0.0' && f.mask === '255.255.255.0'));
-  t.equal(table.flows.length, 3, 'the switch holds it next to the controller\'s two flows');
+  t.equal(table.flows.length, 4, 'the switch holds it next to the controller\'s three flows (a table-miss per table, LLDP)');
   t.equal(api.c.staticFlows.flows(1n).length, 1, 'stored');
 });
 
@@ -215,12 +215,12 @@ t.test('GET lists live flows with owners and filters them', async (t) => {
   const all = await api.json('GET', FLOWS);
   t.equal(all.status, 200);
   t.equal(all.body.dpid, '0000000000000001');
-  t.equal(all.body.flows.length, 5);
+  t.equal(all.body.flows.length, 6);
   const owners = all.body.flows.map((f: { owner: string | null }) => f.owner).sort();
-  t.same(owners, ['api', 'api', 'api', 'core', 'topology']);
+  t.same(owners, ['api', 'api', 'api', 'core', 'core', 'topology']);
 
   const prio = (r: { body: { flows: { priority: number }[] } }): number[] => r.body.flows.map((f) => f.priority).sort((a, b) => a - b);
-  t.same(prio(await api.json('GET', `${FLOWS}?table_id=1`)), [12]);
+  t.same(prio(await api.json('GET', `${FLOWS}?table_id=1`)), [0, 12], 'the API flow and the table-miss of table 1');
   t.same(prio(await api.json('GET', `${FLOWS}?cookie=2&cookie_mask=0xffffffffffffffff`)), [11]);
   t.same(prio(await api.json('GET', `${FLOWS}?in_port=1`)), [10, 12], 'a field parameter');
   t.same(prio(await api.json('GET', `${FLOWS}?match=${encodeURIComponent('{"in_port":1}')}&table_id=0`)), [10], 'match as JSON text');
@@ -289,12 +289,12 @@ t.test('a PATCH that rewrote the controller\'s flows is undone by a reconcile', 
 t.test('DELETE by body or query; everything needs an explicit empty match; the controller\'s flows come back', async (t) => {
   const { api, table, sw } = await rig(t);
   for (const p of [30, 31, 32]) t.equal((await api.json('POST', FLOWS, { priority: p, cookie: String(p), match: { in_port: p - 29 }, actions: [] })).status, 201);
-  t.equal(table.flows.length, 5);
+  t.equal(table.flows.length, 6);
 
   const strict = await api.json('DELETE', FLOWS, { priority: 30, match: { in_port: 1 }, strict: true, table_id: 0 });
   t.equal(strict.status, 200, JSON.stringify(strict.body));
   t.same(strict.body, { dpid: '0000000000000001', stored_flows_removed: 1, controller_flows_restored: 0 });
-  t.equal(table.flows.length, 4);
+  t.equal(table.flows.length, 5);
   t.equal(api.c.staticFlows.flows(1n).length, 2);
 
   const gone = await api.json('DELETE', FLOWS, { priority: 30, match: { in_port: 1 }, strict: true });
@@ -324,11 +324,11 @@ t.test('DELETE by body or query; everything needs an explicit empty match; the c
   const all = await api.json('DELETE', `${FLOWS}?match=%7B%7D`);
   t.equal(all.status, 200, JSON.stringify(all.body));
   t.equal(all.body.stored_flows_removed, 1);
-  t.equal(all.body.controller_flows_restored, 2, 'table-miss and LLDP re-installed');
+  t.equal(all.body.controller_flows_restored, 3, 'the table-misses and LLDP re-installed');
   const sent = sw.received.slice(before).filter((m) => m.type === 'flow_mod') as FlowMod[];
   t.equal(sent[0]!.command, 'delete');
   t.equal(sent[0]!.table_id, 'all');
-  t.same(table.flows.map((f) => f.priority).sort((a, b) => a - b), [0, 65000], 'only the controller\'s flows are left');
+  t.same(table.flows.map((f) => f.priority).sort((a, b) => a - b), [0, 0, 65000], 'only the controller\'s flows are left');
   t.equal(api.c.staticFlows.flows(1n).length, 0);
 });
 

@@ -117,6 +117,7 @@ t.test('TopologyCache: one build per seq, and at most maxAgeMs stale', async (t)
     topology: { snapshot: () => (builds++, { switches: [], links: [] }) },
     switches: { all: () => [] },
     hosts: { all: () => [] },
+    apps: { topologySections: () => ({}) },
   } as unknown as Controller;
   const cache = new TopologyCache(ctl, 1000);
   const ser = (x: unknown): string => JSON.stringify(x);

@@ -1,5 +1,6 @@
 import type { App, AppContext, AppDefinition } from '../../core/apps/app-context.js';
 import type { CoreEventMap } from '../../core/events.js';
+import type { FlowBatch } from '../../core/flows/flow-service.js';
 import type { FlowSpec } from '../../core/flows/flow-spec.js';
 import type { PacketInContext } from '../../core/packets/packet-service.js';
 import { ETHERTYPE_LLDP, isMulticast, isPacketError, parseEthernet, type EthernetHeader } from '../../core/packet/index.js';
@@ -27,6 +28,9 @@ export class Forwarding implements App {
   private ctx!: AppContext;
   private readonly table = new PathTable();
   private opts: PathFlowOptions = { priority: 20, idleTimeout: 60 };
+  /** While a packet-in is handled: flow changes per switch, sent together at its end. */
+  private readonly pending = new Map<string, { remove: string[]; install: FlowSpec[] }>();
+  private collecting = false;
 
   start(ctx: AppContext): void {
     this.ctx = ctx;
@@ -52,17 +56,37 @@ export class Forwarding implements App {
     const eth = parseEthernet(p.data);
     // LLDP is link-local control traffic: never learned from or forwarded.
     if (isPacketError(eth) || eth.ethertype === ETHERTYPE_LLDP) return false;
-    const topo = this.ctx.topology;
-    const interSwitch = topo.isInterSwitchPort(p.sw.dpid, p.inPort);
-    if (!isMulticast(eth.dst) && !isMulticast(eth.src) && eth.src !== eth.dst && this.route(p, eth, interSwitch)) return true;
-    // Empty for a copy that came in on an inter-switch port off the tree: it is a loop copy, dropped.
-    const flood = topo.floodPorts(p.sw.dpid, p.inPort);
-    if (flood.length > 0) this.ctx.packets.packetOut(p.sw.dpid, { inPort: p.inPort, actions: flood.map((port) => ({ type: 'output', port, max_len: 0 })), data: p.data });
+    this.collecting = true;
+    let out: number[] | undefined;
+    try {
+      const topo = this.ctx.topology;
+      const interSwitch = topo.isInterSwitchPort(p.sw.dpid, p.inPort);
+      const routed = !isMulticast(eth.dst) && !isMulticast(eth.src) && eth.src !== eth.dst ? this.route(p, eth, interSwitch) : false;
+      // Empty for a copy that came in on an inter-switch port off the tree: it is a loop copy, dropped.
+      out = routed === false ? topo.floodPorts(p.sw.dpid, p.inPort) : routed === true ? undefined : [routed];
+    } finally {
+      this.collecting = false;
+      this.flush(p, out);
+    }
     return true;
   }
 
-  /** True when the packet was routed (or dropped on purpose); false leaves it to flooding. */
-  private route(p: PacketInContext, eth: EthernetHeader, interSwitch: boolean): boolean {
+  /** Per switch one batch of what this packet-in changed; the packet-out rides with its own switch's flows, after them. */
+  private flush(p: PacketInContext, out: readonly number[] | undefined): void {
+    const po = out === undefined || out.length === 0 ? undefined
+      : [{ type: 'packet_out' as const, buffer_id: 'no_buffer' as const, in_port: p.inPort, actions: out.map((port) => ({ type: 'output' as const, port, max_len: 0 })), data: p.data }];
+    let sent = false;
+    for (const [dpid, b] of this.pending) {
+      const here = dpid === p.sw.id;
+      sent ||= here;
+      this.send(dpid, { remove: b.remove, install: b.install, ...(here && po ? { packetOuts: po } : {}) });
+    }
+    this.pending.clear();
+    if (!sent && po) this.send(p.sw.id, { packetOuts: po });
+  }
+
+  /** The port to send the packet out of when it was routed, true when dropped on purpose; false leaves it to flooding. */
+  private route(p: PacketInContext, eth: EthernetHeader, interSwitch: boolean): number | boolean {
     const dstHost = this.ctx.hosts.byMac(eth.dst);
     if (!dstHost || this.ctx.topology.isInterSwitchPort(dstHost.dpid, dstHost.port_no)) return false;
     const dstAt: Attachment = { dpid: dstHost.dpid, port: dstHost.port_no };
@@ -85,8 +109,7 @@ export class Forwarding implements App {
     // meanwhile); it keeps flood semantics so the tree, not the path, bounds it.
     if (!hop) return false;
     // The first packet is sent on rather than lost; later ones meet the flows.
-    this.ctx.packets.packetOut(p.sw.dpid, { inPort: p.inPort, actions: [{ type: 'output', port: hop.outPort, max_len: 0 }], data: p.data });
-    return true;
+    return hop.outPort;
   }
 
   /**
@@ -134,7 +157,18 @@ export class Forwarding implements App {
 
   private apply(dpid: string, remove: readonly string[], install: readonly FlowSpec[]): void {
     if (remove.length === 0 && install.length === 0) return;
-    this.ctx.flows.apply(BigInt('0x' + dpid), { remove, install }).catch((e: unknown) => this.ctx.log.warn({ switch: dpid, err: String(e) }, 'path flows refused'));
+    if (!this.collecting) {
+      this.send(dpid, { remove, install });
+      return;
+    }
+    let b = this.pending.get(dpid);
+    if (b === undefined) this.pending.set(dpid, (b = { remove: [], install: [] }));
+    b.remove.push(...remove);
+    b.install.push(...install);
+  }
+
+  private send(dpid: string, batch: FlowBatch): void {
+    this.ctx.flows.apply(BigInt('0x' + dpid), batch).catch((e: unknown) => this.ctx.log.warn({ switch: dpid, err: String(e) }, 'path flows refused'));
   }
 
   /**

@@ -1,6 +1,8 @@
 import type { App, AppContext, AppDefinition } from '../../core/apps/app-context.js';
 import type { CoreEventMap } from '../../core/events.js';
 import type { FlowSpec } from '../../core/flows/flow-spec.js';
+import type { FlowBatch } from '../../core/flows/flow-service.js';
+import type { Action } from '../../openflow/structs/action.js';
 import type { PacketInContext } from '../../core/packets/packet-service.js';
 import { isPacketError, parseEthernet } from '../../core/packet/index.js';
 import { portIsUp } from '../../core/switches.js';
@@ -51,6 +53,9 @@ export class L2Switch implements App {
   private readonly tree = new TreeWatch();
   private opts: L2FlowOptions = { priority: 10, idleTimeout: 60 };
   private flood: InSwitchFlood | undefined;
+  /** While a packet-in is handled: the flow changes per switch, sent together at its end (with the packet-out, for its switch). */
+  private readonly pending = new Map<string, { remove: string[]; install: FlowSpec[] }>();
+  private collecting = false;
 
   start(ctx: AppContext): void {
     this.ctx = ctx;
@@ -103,6 +108,35 @@ export class L2Switch implements App {
   }
 
   private onPacket(p: PacketInContext): boolean {
+    this.collecting = true;
+    let out: { actions: Action[] } | undefined;
+    let handled = false;
+    try {
+      const r = this.decide(p);
+      handled = r !== false;
+      if (r !== false && r !== true) out = r;
+    } finally {
+      this.collecting = false;
+      this.flush(p, out);
+    }
+    return handled;
+  }
+
+  /** Send what handling one packet-in decided: per switch one batch; the packet-out rides with its switch's flows, after them. */
+  private flush(p: PacketInContext, out: { actions: Action[] } | undefined): void {
+    const po = out === undefined ? undefined : [{ type: 'packet_out' as const, buffer_id: 'no_buffer' as const, in_port: p.inPort, actions: out.actions, data: p.data }];
+    let sent = false;
+    for (const [id, b] of this.pending) {
+      const here = id === p.sw.id;
+      sent ||= here;
+      this.apply(id, { remove: b.remove, install: b.install, ...(here && po ? { packetOuts: po } : {}) });
+    }
+    this.pending.clear();
+    if (!sent && po) this.apply(p.sw.id, { packetOuts: po });
+  }
+
+  /** false: not ours; true: handled, nothing to send out; else the packet-out's actions. */
+  private decide(p: PacketInContext): boolean | { actions: Action[] } {
     const eth = parseEthernet(p.data);
     if (isPacketError(eth) || eth.ethertype === ETH_LLDP) return false;
     const { sw, inPort } = p;
@@ -120,17 +154,13 @@ export class L2Switch implements App {
     const outPort = isGroupMac(eth.dst) ? undefined : this.portFor(sw.id, vlan, eth.dst);
     // The segment it came from already carried it to its destination.
     if (outPort === inPort) return true;
-    if (outPort !== undefined) {
-      this.ctx.packets.packetOut(sw.dpid, { inPort, actions: [{ type: 'output', port: outPort, max_len: 0 }], data: p.data });
-      return true;
-    }
+    if (outPort !== undefined) return { actions: [{ type: 'output', port: outPort, max_len: 0 }] };
     if (flood.length === 0) return true;
     // The destination may be attached to any switch with edge ports: those ask for its next packet.
     if (!isGroupMac(eth.dst) && flood.some((port) => !topo.isInterSwitchPort(sw.dpid, port)) && this.table(sw.id).startCatching(vlan, eth.dst)) {
       this.send(sw.id, [], [catchFlow(vlan, eth.dst, this.opts)]);
     }
-    this.ctx.packets.packetOut(sw.dpid, { inPort, actions: flood.map((port) => ({ type: 'output', port, max_len: 0 })), data: p.data });
-    return true;
+    return { actions: flood.map((port) => ({ type: 'output', port, max_len: 0 })) };
   }
 
   /** `mac` sent a packet that arrived on `port` of switch `id`. */
@@ -165,7 +195,18 @@ export class L2Switch implements App {
   }
 
   private send(id: string, remove: readonly string[], install: readonly FlowSpec[]): void {
-    this.ctx.flows.apply(toDpid(id), { remove, install }).catch((e: unknown) => this.ctx.log.warn({ switch: id, err: String(e) }, 'flow install failed'));
+    if (!this.collecting) {
+      this.apply(id, { remove, install });
+      return;
+    }
+    let b = this.pending.get(id);
+    if (b === undefined) this.pending.set(id, (b = { remove: [], install: [] }));
+    b.remove.push(...remove);
+    b.install.push(...install);
+  }
+
+  private apply(id: string, batch: FlowBatch): void {
+    this.ctx.flows.apply(toDpid(id), batch).catch((e: unknown) => this.ctx.log.warn({ switch: id, err: String(e) }, 'flow install failed'));
   }
 
   /** MACs behind a port that went away have no way out there: forget them and their flows. */

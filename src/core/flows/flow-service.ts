@@ -11,47 +11,19 @@ import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
 import type { SwitchLink } from '../southbound.js';
 import type { SwitchRecord, SwitchRegistry } from '../switches.js';
+import { ApiFlowOwner } from './api-owner.js';
 import { CORE_OWNER, MAGIC_COOKIE, MAGIC_MASK, OWNER_MASK, OwnerRegistry, cookieToString, ownerCookie, ownerGenerationBits, parseCookie } from './cookie.js';
-import { DesiredCache } from './desired-cache.js';
 import { addFlowMod, compileFlow, deleteStrictFlowMod, maskedDeleteFlowMod, sameFlow, slotKey, slotOfStats, type DesiredFlow, type FlowSpec } from './flow-spec.js';
-import { planReconcile } from './reconcile.js';
+import { OwnerHandle, type FlowBatch, type FlowOwner, type OwnerHost } from './owner-handle.js';
+import { planGroupsAndMeters, planReconcile } from './reconcile.js';
+import { Batch, SwitchFlows, type ReconcileReport } from './switch-state.js';
 import { TableRegistry, type TableDecl } from './tables.js';
+
+export type { FlowBatch, FlowOwner } from './owner-handle.js';
+export type { ReconcileReport } from './switch-state.js';
 
 /** A message before the channel gives it an xid. */
 export type UnsentMessage = OfpMessage extends infer M ? (M extends OfpMessage ? Omit<M, 'xid'> : never) : never;
-
-/** Everything one owner sends to one switch in one go; sent as deletes, groups, meters, adds, packet-outs, then one barrier. */
-export interface FlowBatch {
-  readonly remove?: readonly string[];
-  readonly install?: readonly FlowSpec[];
-  /** Passed through (not cached): groups and meters must exist before the flows that use them. */
-  readonly groupMods?: readonly Omit<GroupMod, 'xid'>[];
-  readonly meterMods?: readonly Omit<MeterMod, 'xid'>[];
-  /** Sent last, so the packet meets the flows just installed (the packet-in hot path). */
-  readonly packetOuts?: readonly Omit<PacketOut, 'xid'>[];
-}
-
-/** One owner's view of the flow service: it can only see and touch its own flows. */
-export interface FlowOwner {
-  readonly name: string;
-  readonly id: number;
-  install(dpid: bigint, specs: readonly FlowSpec[]): Promise<void>;
-  remove(dpid: bigint, keys: readonly string[]): Promise<void>;
-  /** One masked flow_mod delete per switch (every generation of this owner's cookies) and a cleared cache. */
-  removeAll(dpid?: bigint): Promise<void>;
-  apply(dpid: bigint, batch: FlowBatch): Promise<void>;
-  /** Desired flows of this owner, on one switch or on all. */
-  list(dpid?: bigint): DesiredFlow[];
-  /** The key a spec without `key` gets (for remove). */
-  keyOf(spec: FlowSpec): string;
-}
-
-export interface ReconcileReport {
-  readonly added: number;
-  readonly removed: number;
-  readonly kept: number;
-  readonly forgotten: number;
-}
 
 export interface FlowLog {
   warn(obj: object, msg: string): void;
@@ -75,38 +47,22 @@ export class FlowConflictError extends Error {
 
 const silent: FlowLog = { warn: () => {}, debug: () => {} };
 
-/** A batch in flight: its xids, and the first error the switch sent for one of them. */
-class Batch {
-  readonly xids: number[] = [];
-  error: OfpErrorReply | undefined;
-  unsent = 0;
-}
-
-/** What an xid in flight stands for, so an OFPT_ERROR finds its flow and owner. */
-interface InflightOp {
-  readonly batch: Batch;
-  readonly kind: string;
-  readonly owner: string | null;
-  readonly flow: DesiredFlow | undefined;
-}
-
-class SwitchFlows {
-  readonly desired = new DesiredCache();
-  readonly inflight = new Map<number, InflightOp>();
-  reconciling: Promise<ReconcileReport | undefined> | undefined;
-}
-
 /**
- * The only way apps program switches (Faucet/ONOS/Antrea style): apps hand
- * over FlowSpecs; this service compiles, orders, dedupes, sends, confirms
- * with a barrier, maps errors back by xid, and keeps the desired state per
- * switch so a reconnect or a restart is reconciled to exactly that state.
+ * The only way anything programs switches (Faucet/ONOS/Antrea style):
+ * apps hand over FlowSpecs, the API hands over users' flow, group and meter
+ * mods (the owner "api"); this service compiles, orders, dedupes, sends,
+ * confirms with a barrier, maps errors back by xid, and keeps the desired
+ * state per switch so a reconnect or a restart is reconciled to exactly
+ * that state, in one order: groups and meters, then stale flows out, then
+ * missing flows in, then one barrier.
  */
-export class FlowService {
+export class FlowService implements OwnerHost {
   readonly owners = new OwnerRegistry();
   readonly generation: number;
   /** Modifications handed to switches (every owner's and the API's), for metrics. */
-  readonly counters = { flowMods: 0, groupMods: 0, meterMods: 0 };
+  readonly counters = { flowMods: 0, groupMods: 0, meterMods: 0, packetOuts: 0 };
+  /** The users' flows, groups and meters (REST, Ryu): their own cookies, sent as given. */
+  readonly api: ApiFlowOwner;
   private tableRegistry: TableRegistry;
   private readonly states = new Map<bigint, SwitchFlows>();
   private readonly handles = new Map<string, OwnerHandle>();
@@ -125,6 +81,8 @@ export class FlowService {
     this.generation = opts.generation ?? Math.floor(opts.clock.now() / 1000) & 0xffff;
     this.tableRegistry = new TableRegistry(opts.tables);
     this.core = this.forOwner(CORE_OWNER) as OwnerHandle;
+    this.owners.register('api');
+    this.api = new ApiFlowOwner(this);
     this.switches.onSwitchUp((sw) => this.switchUp(sw));
     this.switches.onSwitchDown((sw) => this.states.get(sw.dpid)?.inflight.clear());
     this.switches.onMessage((sw, msg) => this.message(sw, msg));
@@ -142,6 +100,7 @@ export class FlowService {
 
   /** The scoped API for one owner (an app name); registers it (collisions throw). */
   forOwner(name: string): FlowOwner {
+    if (name === 'api') throw new Error('"api" is the users\' owner: use FlowService.api');
     let h = this.handles.get(name);
     if (h === undefined) {
       const id = this.owners.register(name);
@@ -151,9 +110,21 @@ export class FlowService {
     return h;
   }
 
+  /** The owner of a flow a switch reports: an app by cookie, "api" for a flow in a slot the API holds, or null. */
+  ownerOfStats(dpid: bigint, f: { cookie: bigint; table_id: number; priority: number; match: Parameters<typeof slotOfStats>[0]['match'] }): string | null {
+    const byCookie = this.owners.nameOf(f.cookie);
+    if (byCookie !== undefined && byCookie !== 'api') return byCookie;
+    const d = this.states.get(dpid)?.desired.atSlot(slotOfStats(f, this.tableRegistry));
+    return d?.owner === 'api' && d.cookie === f.cookie ? 'api' : null;
+  }
+
   /** The last reconcile of a switch (started when it came up). */
   reconciled(dpid: bigint): Promise<ReconcileReport | undefined> {
     return this.states.get(dpid)?.reconciling ?? Promise.resolve(undefined);
+  }
+
+  keyOf(spec: FlowSpec): string {
+    return spec.key ?? slotKey(this.tables.get(spec.table ?? 'main').name, spec.priority, spec.match);
   }
 
   /** @internal via OwnerHandle */
@@ -178,7 +149,7 @@ export class FlowService {
       return Promise.reject(e);
     }
     const link = this.switches.get(dpid)?.link;
-    // A switch that is down gets the desired state when it comes up (reconcile).
+    // A switch that is down gets the desired state when it comes up (reconcile); its packet-outs have nowhere to go.
     if (link === undefined) return Promise.resolve();
     const batch = new Batch();
     for (const f of deletes) this.send(st, link, batch, deleteStrictFlowMod(f.tableId, f.priority, f.match, f.cookie, link.xid()), h.name, undefined);
@@ -188,21 +159,14 @@ export class FlowService {
       // A later spec of this batch may have taken the slot or key: send only what is still desired.
       if (st.desired.atSlot(f.slot) === f) this.send(st, link, batch, addFlowMod(f, link.xid()), h.name, f);
     }
-    for (const p of b.packetOuts ?? []) this.send(st, link, batch, { ...p, xid: link.xid() } as PacketOut, h.name, undefined);
-    return this.confirm(st, link, batch);
-  }
-
-  /**
-   * Messages outside every owner's desired state (flows, groups and meters
-   * a user created through the API): sent in order, confirmed by one
-   * barrier; the first refusal is thrown decoded (OfpErrorReply).
-   */
-  sendConfirmed(dpid: bigint, msgs: readonly UnsentMessage[], label = 'api'): Promise<void> {
-    const link = this.switches.get(dpid)?.link;
-    if (link === undefined) return Promise.reject(new Error(`switch ${dpidToString(dpid)} is not connected`));
-    const st = this.state(dpid);
-    const batch = new Batch();
-    for (const m of msgs) this.send(st, link, batch, { ...m, xid: link.xid() } as OfpMessage, label, undefined);
+    const outs = b.packetOuts;
+    if (outs !== undefined && outs.length > 0) {
+      // A switch may reorder messages between barriers (OF 1.3.5 §6.2): one here makes "the packet meets
+      // the flows just installed" a property of the batch. Its reply needs no waiting for; the last one is the confirmation.
+      if (batch.xids.length > 0) link.barrier(this.timeoutMs).catch(() => {});
+      // One the channel could not queue is counted there (droppedTx); a packet is not worth failing the flows for.
+      for (const p of outs) if (link.send({ ...p, xid: link.xid() } as PacketOut)) this.counters.packetOuts++;
+    }
     return this.confirm(st, link, batch);
   }
 
@@ -213,7 +177,7 @@ export class FlowService {
   }
 
   /** @internal via OwnerHandle */
-  list(h: OwnerHandle, dpid: bigint | undefined): DesiredFlow[] {
+  list(h: OwnerHandle | { name: string }, dpid: bigint | undefined): DesiredFlow[] {
     if (dpid !== undefined) return [...(this.states.get(dpid)?.desired.ownerFlows(h.name) ?? [])];
     const out: DesiredFlow[] = [];
     for (const st of this.states.values()) out.push(...st.desired.ownerFlows(h.name));
@@ -221,34 +185,76 @@ export class FlowService {
   }
 
   /**
-   * Make the switch hold exactly the desired flows of ours: one flow dump
-   * filtered by our magic, then delete_strict for what nobody desires and
-   * add for what is missing or different, then one barrier.
+   * Make the switch hold exactly the desired state: the API's groups and
+   * meters first (added or modified), then one flow dump (only our cookies
+   * unless the API has flows here, whose cookies are the users'), then
+   * delete_strict for what nobody desires and add for what is missing or
+   * different, then one barrier.
    */
   async reconcile(dpid: bigint): Promise<ReconcileReport> {
     const link = this.switches.get(dpid)?.link;
     if (link === undefined) throw new Error(`switch ${dpidToString(dpid)} is not connected`);
     const st = this.state(dpid);
-    const bodies = await link.multipart(
-      { type: 'flow', table_id: 'all', out_port: 'any', out_group: 'any', cookie: MAGIC_COOKIE, cookie_mask: MAGIC_MASK, match: [] },
-      this.timeoutMs,
-    );
+    const apiFlows = this.list({ name: 'api' }, dpid).length > 0;
+    const [bodies, groupBodies, meterBodies] = await Promise.all([
+      link.multipart({ type: 'flow', table_id: 'all', out_port: 'any', out_group: 'any', cookie: apiFlows ? 0n : MAGIC_COOKIE, cookie_mask: apiFlows ? 0n : MAGIC_MASK, match: [] }, this.timeoutMs),
+      st.groups.size > 0 ? link.multipart({ type: 'group_desc' }, this.timeoutMs) : undefined,
+      st.meters.size > 0 ? link.multipart({ type: 'meter_config', meter_id: 'all' }, this.timeoutMs) : undefined,
+    ]);
     if (this.switches.get(dpid)?.link !== link) throw new Error(`switch ${dpidToString(dpid)} reconnected during reconcile`);
     const present = bodies.flatMap((b) => (b.type === 'flow' ? b.flows : []));
+    const gm = planGroupsAndMeters(
+      st.groups, groupBodies?.flatMap((b) => (b.type === 'group_desc' ? b.groups : [])),
+      st.meters, meterBodies?.flatMap((b) => (b.type === 'meter_config' ? b.configs : [])),
+    );
     const plan = planReconcile(st.desired.bySlot, present, this.tableRegistry);
+    const expired = plan.forget.filter((f) => f.owner === 'api');
     for (const f of plan.forget) st.desired.forget(f);
     const batch = new Batch();
+    for (const g of gm.groups) this.send(st, link, batch, { ...g, xid: link.xid() } as GroupMod, 'api', undefined);
+    for (const m of gm.meters) this.send(st, link, batch, { ...m, xid: link.xid() } as MeterMod, 'api', undefined);
     for (const s of plan.remove) {
       this.send(st, link, batch, deleteStrictFlowMod(s.table_id, s.priority, s.match, s.cookie, link.xid()), this.owners.nameOf(s.cookie) ?? null, undefined);
     }
     for (const f of plan.add) this.send(st, link, batch, addFlowMod(f, link.xid()), f.owner, f);
-    const report = { added: plan.add.length, removed: plan.remove.length, kept: plan.kept, forgotten: plan.forget.length };
+    const report: ReconcileReport = { added: plan.add.length, removed: plan.remove.length, kept: plan.kept, forgotten: plan.forget.length, groups: gm.groups.length, meters: gm.meters.length };
+    for (const f of expired) this.api.expired(dpid, f);
     // Refused flows were already reported as flow.error events and dropped from the cache.
     await this.confirm(st, link, batch).catch((e: unknown) => {
       if (!(e instanceof OfpErrorReply)) throw e;
     });
     this.log.debug({ switch: dpidToString(dpid), ...report }, 'flows reconciled');
     return report;
+  }
+
+  /**
+   * Messages that are not desired state (a port_mod, a packet-out the API
+   * was asked for): sent in order, confirmed by one barrier; the first
+   * refusal is thrown decoded (OfpErrorReply).
+   */
+  sendConfirmed(dpid: bigint, msgs: readonly UnsentMessage[], owner = 'api'): Promise<void> {
+    return this.sendBatch(dpid, msgs.map((msg) => ({ msg })), owner);
+  }
+
+  /** @internal for ApiFlowOwner: one batch of messages sent as given, confirmed by its barrier; `flow` ties an add to its desired entry. */
+  sendBatch(dpid: bigint, msgs: readonly { msg: UnsentMessage; flow?: DesiredFlow }[], owner: string): Promise<void> {
+    const link = this.switches.get(dpid)?.link;
+    if (link === undefined) return Promise.reject(new SwitchNotConnectedError(dpid));
+    const st = this.state(dpid);
+    const batch = new Batch();
+    // Encoding happens in send(): a message the codec refuses throws before anything of the batch went out only if it is the first.
+    for (const m of msgs) this.send(st, link, batch, { ...m.msg, xid: link.xid() } as OfpMessage, owner, m.flow);
+    return this.confirm(st, link, batch);
+  }
+
+  /** @internal for ApiFlowOwner */
+  stateOf(dpid: bigint): SwitchFlows {
+    return this.state(dpid);
+  }
+
+  /** @internal for ApiFlowOwner */
+  allStates(): IterableIterator<[bigint, SwitchFlows]> {
+    return this.states.entries();
   }
 
   private compileAll(h: OwnerHandle, dpid: bigint, specs: readonly FlowSpec[] | undefined, st: SwitchFlows): DesiredFlow[] {
@@ -296,7 +302,10 @@ export class FlowService {
     else if (msg.type === 'meter_mod') this.counters.meterMods++;
   }
 
-  /** One barrier per batch: errors for its xids arrive before the barrier reply, so at the reply the verdict is known. */
+  /**
+   * One barrier per batch: errors for its xids arrive before the barrier reply, so at the reply the verdict is known.
+   * A batch of packet-outs only has nothing to confirm and costs no barrier (the packet-in hot path).
+   */
   private confirm(st: SwitchFlows, link: SwitchLink, batch: Batch): Promise<void> {
     if (batch.xids.length === 0 && batch.unsent === 0) return Promise.resolve();
     return link.barrier(this.timeoutMs).then(
@@ -351,43 +360,26 @@ export class FlowService {
 
   private flowRemoved(sw: SwitchRecord, msg: FlowRemoved): void {
     const parsed = parseCookie(msg.cookie);
-    if (parsed === undefined) return; // someone else's flow
     const st = this.states.get(sw.dpid);
     const f = st?.desired.atSlot(slotOfStats(msg, this.tableRegistry));
+    const isApi = parsed === undefined && f?.owner === 'api' && f.cookie === msg.cookie;
+    if (parsed === undefined && !isApi) return; // someone else's flow
     // Only expiry means "gone for good"; our own deletes were already forgotten, and the cookie check skips stale generations.
-    if (f !== undefined && f.cookie === msg.cookie && (msg.reason === 'idle_timeout' || msg.reason === 'hard_timeout')) st!.desired.forget(f);
+    if (f !== undefined && f.cookie === msg.cookie && (msg.reason === 'idle_timeout' || msg.reason === 'hard_timeout')) {
+      st!.desired.forget(f);
+      if (isApi) this.api.expired(sw.dpid, f);
+    }
     this.events.emit('flow.removed', {
-      dpid: sw.id, cookie: cookieToString(msg.cookie), owner: this.owners.name(parsed.owner) ?? null, priority: msg.priority,
+      dpid: sw.id, cookie: cookieToString(msg.cookie), owner: isApi ? 'api' : this.owners.name(parsed!.owner) ?? null, priority: msg.priority,
       table_id: msg.table_id, reason: String(msg.reason), packet_count: msg.packet_count.toString(), byte_count: msg.byte_count.toString(),
       match: toJsonValue(msg.match),
     });
   }
 }
 
-/** FlowOwner as a class, not closures: one object per owner, methods on the prototype. */
-class OwnerHandle implements FlowOwner {
-  constructor(
-    private readonly svc: FlowService,
-    readonly name: string,
-    readonly id: number,
-    readonly cookieBits: bigint,
-  ) {}
-  install(dpid: bigint, specs: readonly FlowSpec[]): Promise<void> {
-    return this.svc.apply(this, dpid, { install: specs });
-  }
-  remove(dpid: bigint, keys: readonly string[]): Promise<void> {
-    return this.svc.apply(this, dpid, { remove: keys });
-  }
-  removeAll(dpid?: bigint): Promise<void> {
-    return this.svc.removeAll(this, dpid);
-  }
-  apply(dpid: bigint, batch: FlowBatch): Promise<void> {
-    return this.svc.apply(this, dpid, batch);
-  }
-  list(dpid?: bigint): DesiredFlow[] {
-    return this.svc.list(this, dpid);
-  }
-  keyOf(spec: FlowSpec): string {
-    return spec.key ?? slotKey(this.svc.tables.get(spec.table ?? 'main').name, spec.priority, spec.match);
+export class SwitchNotConnectedError extends Error {
+  override readonly name = 'SwitchNotConnectedError';
+  constructor(readonly dpid: bigint) {
+    super(`switch ${dpidToString(dpid)} is not connected`);
   }
 }

@@ -45,6 +45,8 @@ export interface DesiredFlow {
   readonly cookie: bigint;
   /** Canonical instruction bytes (latin1) for cheap equality with the cache and with a flow dump. */
   readonly insKey: string;
+  /** flow_mod flags exactly as a user gave them (API flows); apps' flows derive theirs from sendFlowRemoved. */
+  readonly flags?: readonly string[];
 }
 
 export interface CompileContext {
@@ -119,6 +121,7 @@ export function compileFlow(spec: FlowSpec, ctx: CompileContext): DesiredFlow {
   const tables = ctx.tables;
   const t = tables.get(spec.table ?? 'main');
   const priority = u16(spec.priority, 'priority');
+  tables.checkBand(t, ctx.owner, priority);
   const idleTimeout = u16(spec.idleTimeout, 'idleTimeout');
   const hardTimeout = u16(spec.hardTimeout, 'hardTimeout');
   let instructions: readonly Instruction[];
@@ -140,10 +143,33 @@ export function compileFlow(spec: FlowSpec, ctx: CompileContext): DesiredFlow {
   };
 }
 
+/**
+ * A user's OFPFC_ADD (REST, Ryu) as a desired flow of the owner "api": its
+ * own cookie and flags, kept as given. Tables nobody declared are named
+ * "#id", as slotOfStats names them, so a dump finds the entry.
+ */
+export function desiredOfFlowMod(dpid: bigint, fm: Pick<FlowMod, 'table_id' | 'priority' | 'match' | 'instructions' | 'idle_timeout' | 'hard_timeout' | 'flags' | 'cookie'>, tables: TableRegistry): DesiredFlow {
+  if (typeof fm.table_id !== 'number') throw new RangeError('a flow is added to one table: table_id "all" is only for deletes');
+  const table = tables.nameOf(fm.table_id) ?? '#' + fm.table_id;
+  const priority = u16(fm.priority, 'priority');
+  const slot = slotKey(table, priority, fm.match);
+  return {
+    dpid, owner: 'api', key: slot, slot, table, tableId: fm.table_id, priority, match: fm.match, instructions: fm.instructions,
+    idleTimeout: u16(fm.idle_timeout, 'idle_timeout'), hardTimeout: u16(fm.hard_timeout, 'hard_timeout'),
+    sendFlowRemoved: fm.flags.includes('send_flow_rem'), cookie: fm.cookie, insKey: instructionsKey(fm.instructions), flags: fm.flags,
+  };
+}
+
+/** A desired flow back in OFPFC_ADD form without xid (what the API stores and shows). */
+export function flowModOfDesired(f: DesiredFlow): Omit<FlowMod, 'xid'> {
+  const { xid: _xid, ...rest } = addFlowMod(f, 0);
+  return rest;
+}
+
 /** Same flow, same everything: re-sending it would change nothing. */
 export function sameFlow(a: DesiredFlow, b: DesiredFlow): boolean {
   return a.slot === b.slot && a.cookie === b.cookie && a.insKey === b.insKey && a.idleTimeout === b.idleTimeout &&
-    a.hardTimeout === b.hardTimeout && a.sendFlowRemoved === b.sendFlowRemoved;
+    a.hardTimeout === b.hardTimeout && a.sendFlowRemoved === b.sendFlowRemoved && String(a.flags ?? '') === String(b.flags ?? '');
 }
 
 /** Whether a dumped flow is what we want in its slot (the slot itself already matched). */
@@ -160,7 +186,7 @@ export function addFlowMod(f: DesiredFlow, xid: number): FlowMod {
   return {
     type: 'flow_mod', xid, cookie: f.cookie, cookie_mask: 0n, table_id: f.tableId, command: 'add', idle_timeout: f.idleTimeout,
     hard_timeout: f.hardTimeout, priority: f.priority, buffer_id: 'no_buffer', out_port: 'any', out_group: 'any',
-    flags: f.sendFlowRemoved ? SEND_FLOW_REM : NO_FLAGS, match: f.match, instructions: f.instructions,
+    flags: f.flags ?? (f.sendFlowRemoved ? SEND_FLOW_REM : NO_FLAGS), match: f.match, instructions: f.instructions,
   };
 }
 

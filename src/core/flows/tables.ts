@@ -9,6 +9,13 @@ export interface TableDecl {
   readonly miss: TableMiss;
   /** Tables a flow here may goto; omitted = any later table. */
   readonly next?: readonly string[];
+  /**
+   * Priority bands by owner, inclusive: a listed owner installs only inside
+   * its band, and an owner not listed only outside every band, so apps that
+   * share a table cannot shadow or replace each other's flows. Core
+   * (table-miss, LLDP) and the API (users' own flows) are not bound.
+   */
+  readonly bands?: Readonly<Record<string, readonly [number, number]>>;
 }
 
 export interface Table {
@@ -16,7 +23,11 @@ export interface Table {
   readonly id: number;
   readonly miss: TableMiss;
   readonly next: ReadonlySet<string> | undefined;
+  readonly bands: ReadonlyMap<string, readonly [number, number]> | undefined;
 }
+
+/** Owners no band binds. */
+const UNBOUND = new Set(['core', 'api']);
 
 /** The layout used when nobody declares one: everything in one table, misses to the controller. */
 export const DEFAULT_TABLES: readonly TableDecl[] = [{ name: 'main', miss: 'controller' }];
@@ -43,7 +54,10 @@ export class TableRegistry {
     decls.forEach((d, id) => {
       if (typeof d.name !== 'string' || d.name.length === 0) throw new TableError(`table ${id} needs a name`);
       if (this.byName.has(d.name)) throw new TableError(`table "${d.name}" is declared twice`);
-      const t: Table = { name: d.name, id, miss: d.miss, next: d.next ? new Set(d.next) : undefined };
+      for (const [owner, [lo, hi]] of Object.entries(d.bands ?? {})) {
+        if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi > 0xffff || lo > hi) throw new TableError(`table "${d.name}": band of ${owner} must be [low, high] within 0..65535`);
+      }
+      const t: Table = { name: d.name, id, miss: d.miss, next: d.next ? new Set(d.next) : undefined, bands: d.bands ? new Map(Object.entries(d.bands)) : undefined };
       this.byName.set(d.name, t);
       this.byId.push(t);
     });
@@ -74,6 +88,19 @@ export class TableRegistry {
   /** The name of an OpenFlow table id, or undefined for one we did not declare. */
   nameOf(id: number): string | undefined {
     return this.byId[id]?.name;
+  }
+
+  /** Refuse a priority outside the owner's band (or, for an owner without one, inside another owner's band). */
+  checkBand(t: Table, owner: string, priority: number): void {
+    if (t.bands === undefined || UNBOUND.has(owner)) return;
+    const own = t.bands.get(owner);
+    if (own !== undefined) {
+      if (priority < own[0] || priority > own[1]) throw new TableError(`${owner} may use priorities ${own[0]}..${own[1]} in table "${t.name}", not ${priority} (bands are declared in src/apps/pipeline.ts)`);
+      return;
+    }
+    for (const [other, [lo, hi]] of t.bands) {
+      if (priority >= lo && priority <= hi) throw new TableError(`priority ${priority} in table "${t.name}" is in ${other}'s band ${lo}..${hi}; ${owner} has no band there (declare one in src/apps/pipeline.ts)`);
+    }
   }
 
   /** The goto_table instruction for `from` → `to`, refusing what the declaration does not allow. */

@@ -1,7 +1,7 @@
 import type { PacketIn } from '../../openflow/messages/packet-in.js';
 import type { Action } from '../../openflow/structs/action.js';
 import type { PortNo } from '../../openflow/common.js';
-import type { SwitchRecord, SwitchRegistry } from '../switches.js';
+import type { SwitchRecord, SwitchRegistry, SwitchView } from '../switches.js';
 
 /**
  * advisor: annotates (e.g. parses, classifies), never sends;
@@ -11,7 +11,8 @@ import type { SwitchRecord, SwitchRegistry } from '../switches.js';
 export type ProcessorKind = 'advisor' | 'director' | 'observer';
 
 export interface PacketInContext {
-  readonly sw: SwitchRecord;
+  /** The switch without its connection: processors answer through the packet and flow services. */
+  readonly sw: SwitchView;
   readonly msg: PacketIn;
   /** in_port from the packet-in match (0 when the switch omitted it). */
   readonly inPort: number;

@@ -23,6 +23,7 @@ import { isSwitchPort, portIsUp, type SwitchRecord, type SwitchRegistry } from '
 import { dpidId, LinkTable, portKey, type DpidLike, type Link, type PortRef } from './link-table.js';
 import { adjacency, shortestPath, spanningTree, type Adjacency, type PathEnds, type PathHop } from './graph.js';
 import { LldpProber, type ProbeRejection } from './lldp-probe.js';
+import type { PortClaims } from '../ports/port-claims.js';
 
 export { lldpFlowSpecs, type LldpFlowSpec } from './lldp-probe.js';
 export { dpidId, type DpidLike } from './link-table.js';
@@ -44,6 +45,8 @@ export interface TopologyDeps {
   readonly switches: TopologySwitches;
   readonly events: EventBus;
   readonly clock: Clock;
+  /** Ports apps took for themselves: never flooded into, never probed. */
+  readonly claims?: Pick<PortClaims, 'ownerOf'>;
 }
 
 export interface Neighbor {
@@ -190,8 +193,10 @@ export class TopologyService {
     const onTree = (p: number): boolean => tree?.has(p) ?? false;
     if (inPort !== undefined && this.table.hasPort(id, inPort) && !onTree(inPort)) return [];
     const out: number[] = [];
+    const claims = this.deps.claims;
     for (const p of sw.ports.values()) {
       if (!isSwitchPort(p) || !portIsUp(p) || p.config.includes('no_fwd') || p.port_no === inPort) continue;
+      if (claims?.ownerOf(id, p.port_no, p.name) !== undefined) continue;
       if (!this.table.hasPort(id, p.port_no) || onTree(p.port_no)) out.push(p.port_no);
     }
     return out.sort((a, b) => a - b);
@@ -233,7 +238,10 @@ export class TopologyService {
   }
 
   private probeSwitch(sw: SwitchRecord): void {
-    for (const p of sw.ports.values()) if (isSwitchPort(p) && portIsUp(p)) this.probePort(sw, p);
+    const claims = this.deps.claims;
+    for (const p of sw.ports.values()) {
+      if (isSwitchPort(p) && portIsUp(p) && claims?.ownerOf(sw.id, p.port_no, p.name) === undefined) this.probePort(sw, p);
+    }
   }
 
   private probePort(sw: SwitchRecord, p: Port & { port_no: number }): void {

@@ -17,9 +17,9 @@ const nameParams = {
 } as const;
 
 function appState(ctx: ApiContext, name: string): { name: string; description: string; enabled: boolean } {
-  const a = ctx.ctl.apps.list().find((x) => x.name === name);
+  const a = ctx.core.apps.list().find((x) => x.name === name);
   if (a === undefined) {
-    const known = ctx.ctl.apps.list().map((x) => x.name);
+    const known = ctx.core.apps.list().map((x) => x.name);
     throw notFound('app', `no app named "${name}" (apps: ${known.length ? known.join(', ') : 'none'})`);
   }
   return a;
@@ -27,7 +27,7 @@ function appState(ctx: ApiContext, name: string): { name: string; description: s
 
 /** Apps by name; enable and disable are idempotent and answer with the app's state. */
 export const appRoutes: RouteModule = (app, ctx) => {
-  const { ctl } = ctx;
+  const { core: ctl } = ctx;
 
   app.get('/apps', {
     schema: { tags: ['apps'], summary: 'Apps and whether each is running', response: { 200: { type: 'array', items: appSchema }, ...errorResponses } },

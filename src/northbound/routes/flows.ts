@@ -1,6 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { FlowStats } from '../../openflow/multipart/flow-stats.js';
-import { slotOfStats } from '../../core/flows/flow-spec.js';
 import type { StaticFlowMod } from '../../core/static/static-store.js';
 import type { SwitchRecord } from '../../core/switches.js';
 import type { RouteModule } from './route.js';
@@ -23,28 +22,18 @@ interface DpidParams {
 
 /** The app whose cookie a flow carries, "api" for a flow in the static store, or null. */
 function ownerOf(ctx: ApiContext, dpid: bigint, f: FlowStats): string | null {
-  return ctx.ctl.flows.owners.nameOf(f.cookie) ?? (ctx.store.hasFlow(dpid, f) ? 'api' : null);
+  return ctx.core.flows.ownerOfStats(dpid, f);
 }
 
 function toJson(ctx: ApiContext, dpid: bigint, f: FlowStats): FlowJson {
   return flowToJson(dpid, f, ownerOf(ctx, dpid, f));
 }
 
-/** An add over a slot (table, priority, match) a controller owner holds would replace its flow, and the next reconcile would take it back. */
-function refuseControllerSlot(ctx: ApiContext, dpid: bigint, fm: StaticFlowMod): void {
-  const slot = slotOfStats({ table_id: fm.table_id as number, priority: fm.priority, match: fm.match }, ctx.ctl.flows.tables);
-  for (const owner of ctx.ctl.flows.owners.names()) {
-    if (ctx.ctl.flows.forOwner(owner).list(dpid).some((d) => d.slot === slot)) {
-      throw new ApiError(409, 'conflict', `table ${String(fm.table_id)} priority ${fm.priority} with this match holds a flow of the controller (owner "${owner}"); an add would replace it. Use another priority or match.`);
-    }
-  }
-}
-
 /** Put back the controller's own flows after a change that may have hit them; how many it re-added. */
 async function restoreControllerFlows(ctx: ApiContext, sw: SwitchRecord, fm: StaticFlowMod, log: FastifyBaseLogger): Promise<number> {
   if (!reachesControllerFlows(fm)) return 0;
   try {
-    return (await ctx.ctl.flows.reconcile(sw.dpid)).added;
+    return (await ctx.core.flows.reconcile(sw.dpid)).added;
   } catch (e) {
     log.warn({ switch: sw.id, err: String(e) }, 'reconcile after a REST flow change failed');
     return 0;
@@ -89,8 +78,7 @@ export const flowRoutes: RouteModule = (app, ctx) => {
   }, async (req, reply) => {
     const sw = requireSwitch(ctx, req.params.dpid);
     const fm = flowAddFromJson(req.body ?? {});
-    refuseControllerSlot(ctx, sw.dpid, fm);
-    const added = await ctx.store.applyCanonical(sw.dpid, fm);
+    const added = await ctx.store.apply(sw.dpid, fm);
     // The flow as confirmed, not re-read: a flow dump per add made adds four times slower on OVS, and the
     // match is already normalised the way switches report it (masked bits cleared, exact masks dropped).
     // Its owner is "api": the store refuses the controller's cookies, and it now holds this slot.

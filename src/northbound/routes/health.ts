@@ -1,7 +1,7 @@
 import type { RouteModule } from './route.js';
 
 /** 200 once the OpenFlow listener accepts switches; 503 before (or after it stopped). */
-export const healthRoutes: RouteModule = (app, { ctl }) => {
+export const healthRoutes: RouteModule = (app, { core: ctl }) => {
   app.get('/health', {
     schema: {
       tags: ['health'],
@@ -12,7 +12,7 @@ export const healthRoutes: RouteModule = (app, { ctl }) => {
       },
     },
   }, async (_req, reply) => {
-    if (ctl.ofAddress === undefined) return reply.status(503).send({ status: 'starting', switches: ctl.switches.size });
-    return { status: 'ok', openflow: ctl.ofAddress, switches: ctl.switches.size };
+    if (ctl.channel.address === undefined) return reply.status(503).send({ status: 'starting', switches: ctl.switches.size });
+    return { status: 'ok', openflow: ctl.channel.address, switches: ctl.switches.size };
   });
 };

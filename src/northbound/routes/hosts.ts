@@ -29,7 +29,7 @@ function hostJson(h: HostRecord): object {
 }
 
 /** End hosts as the host tracker learned them from packet-ins at edge ports. */
-export const hostRoutes: RouteModule = (app, { ctl }) => {
+export const hostRoutes: RouteModule = (app, { core: ctl }) => {
   app.get<{ Querystring: HostQuery }>('/hosts', {
     schema: {
       tags: ['topology'],

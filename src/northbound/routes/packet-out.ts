@@ -30,7 +30,7 @@ export const packetOutRoutes: RouteModule = (app, ctx) => {
   }, async (req) => {
     const sw = requireSwitch(ctx, req.params.dpid);
     const msg = packetOutOf(req.body);
-    await ctx.ctl.flows.sendConfirmed(sw.dpid, [msg], 'api');
+    await ctx.core.flows.sendConfirmed(sw.dpid, [msg], 'api');
     return { dpid: sw.id, in_port: msg.in_port, actions: toJsonValue(msg.actions), bytes: msg.data.length };
   });
 };

@@ -15,7 +15,7 @@ const macRe = new RegExp(MAC_PATTERN);
  * IP address is the host using it. The 8-group colon form reads as a dpid, never as IPv6.
  */
 export function resolveEnd(ctx: ApiContext, what: 'src' | 'dst', text: string): PathEnd {
-  const { ctl } = ctx;
+  const { core: ctl } = ctx;
   if (macRe.test(text)) {
     const h = ctl.hosts.byMac(text);
     if (h === undefined) throw notFound('host', `${what}: no host with MAC ${text.toLowerCase()} is known (hosts are learned from the packets they send)`);
@@ -57,7 +57,7 @@ const hopSchema = {
 
 /** Shortest paths over the discovered links, between hosts and/or switches. */
 export const pathRoutes: RouteModule = (app, ctx) => {
-  const { ctl } = ctx;
+  const { core: ctl } = ctx;
   app.get<{ Querystring: { src: string; dst: string } }>('/paths', {
     schema: {
       tags: ['topology'],

@@ -72,7 +72,7 @@ function statsRoute<Q>(app: FastifyInstance, path: string, summary: string, quer
 
 /** Statistics straight from the switch (one multipart request per call), as JSON. */
 export const statsRoutes: RouteModule = (app, ctx) => {
-  const { ctl } = ctx;
+  const { core: ctl } = ctx;
 
   statsRoute<{ port_no?: number }>(app, 'ports', 'Port counters from the switch, with the rates of the periodic poll',
     { type: 'object', properties: { port_no: portNo }, additionalProperties: false },

@@ -15,7 +15,7 @@ const dpidOnly = { type: 'object', properties: { dpid: dpidSchema }, required: [
 
 /** Connected switches: what each is, and its ports with live counters and rates. */
 export const switchRoutes: RouteModule = (app, ctx) => {
-  const { ctl } = ctx;
+  const { core: ctl } = ctx;
 
   app.get('/switches', {
     schema: {

@@ -5,7 +5,7 @@ import { acceptsGzip, linkSchema, topologySchema, TopologyCache } from '../topol
 
 /** The network as discovered: switches, links (per direction) and hosts, with the event seq they reflect. */
 export const topologyRoutes: RouteModule = (app, ctx) => {
-  const { ctl } = ctx;
+  const { core: ctl } = ctx;
   const cache = new TopologyCache(ctl);
 
   app.get('/topology', {

@@ -7,7 +7,7 @@ import type { ApiContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { flowModFromRyu, groupModFromRyu, meterModFromRyu, portModFromRyu, type RyuBody } from './ryu-mods.js';
 import { emptyOk, errorResponses, flowEntryBody, groupEntryBody, meterEntryBody, noQuery, portModBody, ryuDpidParams } from './ryu-schemas.js';
-import { checkEncodes, ryuSwitch } from './ryu-switch.js';
+import { ryuSwitch } from './ryu-switch.js';
 import { uint } from './ryu-values.js';
 
 const TAGS = ['ryu ofctl_rest'];
@@ -23,7 +23,7 @@ const done = (reply: FastifyReply): FastifyReply => reply.code(200).send();
  */
 async function restoreControllerFlows(ctx: ApiContext, dpid: bigint, log: FastifyBaseLogger): Promise<void> {
   try {
-    const r = await ctx.ctl.flows.reconcile(dpid);
+    const r = await ctx.core.flows.reconcile(dpid);
     if (r.added > 0) log.info({ switch: dpid.toString(16), restored: r.added }, "restored the controller's flows a Ryu call removed or changed");
   } catch (e) {
     log.warn({ switch: dpid.toString(16), err: String(e) }, "could not restore the controller's flows after a Ryu call");
@@ -47,7 +47,7 @@ export function ofctlModRoutes(app: FastifyInstance, ctx: ApiContext): void {
     }, async (req, reply) => {
       const b = req.body as RyuBody;
       const sw = ryuSwitch(ctx, b.dpid);
-      await ctx.ctl.staticFlows.apply(sw.dpid, flowModFromRyu(b, cmd));
+      await ctx.core.staticFlows.apply(sw.dpid, flowModFromRyu(b, cmd));
       if (cmd !== 'add') await restoreControllerFlows(ctx, sw.dpid, req.log);
       return done(reply);
     });
@@ -57,7 +57,7 @@ export function ofctlModRoutes(app: FastifyInstance, ctx: ApiContext): void {
     schema: { tags: TAGS, summary: "Delete every flow entry of the switch (ofctl_rest delete_flow_entry); the controller's own flows are put back", params: ryuDpidParams, querystring: noQuery, response },
   }, async (req, reply) => {
     const sw = ryuSwitch(ctx, (req.params as { dpid: string }).dpid);
-    await ctx.ctl.staticFlows.apply(sw.dpid, flowModFromRyu({ table_id: 'ALL' }, 'delete'));
+    await ctx.core.staticFlows.apply(sw.dpid, flowModFromRyu({ table_id: 'ALL' }, 'delete'));
     await restoreControllerFlows(ctx, sw.dpid, req.log);
     return done(reply);
   });
@@ -68,7 +68,7 @@ export function ofctlModRoutes(app: FastifyInstance, ctx: ApiContext): void {
     }, async (req, reply) => {
       const b = req.body as RyuBody;
       const sw = ryuSwitch(ctx, b.dpid);
-      await ctx.ctl.staticFlows.apply(sw.dpid, groupModFromRyu(b, cmd));
+      await ctx.core.staticFlows.apply(sw.dpid, groupModFromRyu(b, cmd));
       return done(reply);
     });
     app.post(`/stats/meterentry/${cmd}`, {
@@ -76,7 +76,7 @@ export function ofctlModRoutes(app: FastifyInstance, ctx: ApiContext): void {
     }, async (req, reply) => {
       const b = req.body as RyuBody;
       const sw = ryuSwitch(ctx, b.dpid);
-      await ctx.ctl.staticFlows.apply(sw.dpid, meterModFromRyu(b, cmd));
+      await ctx.core.staticFlows.apply(sw.dpid, meterModFromRyu(b, cmd));
       return done(reply);
     });
   }
@@ -90,8 +90,7 @@ export function ofctlModRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const port = findPort(sw.ports, sw.info.ports, n);
     if (port === undefined) throw notFound('port', `switch ${sw.dpid} has no port ${n} (its ports: ${[...sw.ports.keys()].sort((x, y) => x - y).join(', ') || 'none'})`);
     const msg = portModFromRyu(b, port);
-    checkEncodes({ ...msg, xid: 0 });
-    await ctx.ctl.flows.sendConfirmed(sw.dpid, [msg], 'api');
+    await ctx.core.flows.sendConfirmed(sw.dpid, [msg], 'api');
     return done(reply);
   });
 }

@@ -145,7 +145,7 @@ export const ofctlRestRoutes: RouteModule = (app, ctx) => {
         tags: TAGS, summary: 'Connected switches as decimal datapath ids (ofctl_rest get_dpids)', querystring: noQuery,
         response: { 200: { type: 'array', items: { type: 'integer' }, description: 'datapath ids, exact even above 2^53' } },
       },
-    }, (_req, reply) => sendRyu(reply, ctx.ctl.switches.all().map((s) => s.dpid)));
+    }, (_req, reply) => sendRyu(reply, ctx.core.switches.all().map((s) => s.dpid)));
     statsRoutes(scope, ctx);
     ofctlModRoutes(scope, ctx);
   });

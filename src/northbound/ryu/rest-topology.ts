@@ -43,7 +43,7 @@ const hostSchema = {
 } as const;
 
 
-export const restTopologyRoutes: RouteModule = (app, { ctl }) => {
+export const restTopologyRoutes: RouteModule = (app, { core: ctl }) => {
   /** The dpid filter, or undefined for all; an unknown switch is an empty list, as in Ryu. */
   const filter = (params: unknown): string | undefined => {
     const d = (params as { dpid?: string }).dpid;

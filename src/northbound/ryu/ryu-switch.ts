@@ -15,9 +15,9 @@ export function ryuSwitch(ctx: ApiContext, dpid: unknown): SwitchRecord {
   if (dpid === undefined || dpid === null || dpid === '') throw badRequest('the body needs "dpid": the datapath id as GET /stats/switches lists it, e.g. {"dpid": 1, ...}');
   const d = parseRyuDpid(dpid);
   if (d === undefined) throw badRequest(`dpid ${show(dpid)} is not a datapath id: use the decimal number /stats/switches lists (1), 0x-hex, or 16 hex digits`);
-  const sw = ctx.ctl.switches.get(d);
+  const sw = ctx.core.switches.get(d);
   if (sw === undefined) {
-    const known = ctx.ctl.switches.all().map((s) => s.dpid.toString());
+    const known = ctx.core.switches.all().map((s) => s.dpid.toString());
     throw notFound('switch', `switch ${d} (${formatDpid(d)}) is not connected; ${known.length ? `connected: ${known.slice(0, 10).join(', ')}` : 'no switch is connected'}`);
   }
   return sw;

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { OfpMessage } from '../message.js';
-import { SwitchConnection, defaultChannelOptions, type ChannelLog, type ChannelOptions, type SwitchInfo } from './connection.js';
+import { SwitchConnection, defaultChannelOptions, type ChannelCounters, type ChannelLog, type ChannelOptions, type SwitchInfo } from './connection.js';
 
 export interface TlsFiles {
   /** PEM contents (not paths): the caller reads files so secrets never pass through logs. */
@@ -30,6 +30,8 @@ export class OpenFlowServer extends EventEmitter {
   private readonly byDpid = new Map<bigint, SwitchConnection>();
   private readonly all = new Set<SwitchConnection>();
   private readonly channel: ChannelOptions;
+  /** Counters of connections that have closed, so totals never go backwards when a switch leaves. */
+  private readonly retired: ChannelCounters = { rxMessages: 0, txMessages: 0, rxErrors: 0, droppedTx: 0, droppedPacketIns: 0 };
 
   constructor(private readonly opts: ServerOptions) {
     super();
@@ -42,6 +44,21 @@ export class OpenFlowServer extends EventEmitter {
 
   get(dpid: bigint): SwitchConnection | undefined {
     return this.byDpid.get(dpid);
+  }
+
+  /** Channel counters summed over every connection, open and closed. */
+  totals(): ChannelCounters {
+    const t = { ...this.retired };
+    for (const c of this.all) for (const k of Object.keys(t) as (keyof ChannelCounters)[]) t[k] += c.counters[k];
+    return t;
+  }
+
+  /** Where the listener is bound, once listen() has resolved. */
+  address: { port: number; host: string } | undefined;
+
+  /** Connections open now, including ones that have not finished the handshake. */
+  get connectionCount(): number {
+    return this.all.size;
   }
 
   async listen(): Promise<{ port: number; host: string }> {
@@ -64,7 +81,8 @@ export class OpenFlowServer extends EventEmitter {
     });
     const addr = this.server.address() as net.AddressInfo;
     this.opts.log.info({ host: addr.address, port: addr.port, tls: t !== undefined }, 'OpenFlow listener ready');
-    return { port: addr.port, host: addr.address };
+    this.address = { port: addr.port, host: addr.address };
+    return this.address;
   }
 
   async close(): Promise<void> {
@@ -86,6 +104,7 @@ export class OpenFlowServer extends EventEmitter {
     conn.on('message', (msg: OfpMessage) => this.emit('message', conn, msg));
     conn.on('close', (reason: string) => {
       this.all.delete(conn);
+      for (const k of Object.keys(this.retired) as (keyof ChannelCounters)[]) this.retired[k] += conn.counters[k];
       const dpid = conn.dpid;
       if (dpid !== undefined && this.byDpid.get(dpid) === conn) {
         this.byDpid.delete(dpid);

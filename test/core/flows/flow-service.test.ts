@@ -34,7 +34,7 @@ t.test('a switch coming up gets the table-miss flow of owner core at priority 0'
   t.match(link.requests, [{ type: 'flow', cookie: 0x5359n << 48n, cookie_mask: 0xffffn << 48n, table_id: 'all' }], 'reconcile dumps only flows with our magic');
 });
 
-t.test('a batch is ordered (deletes, groups, meters, adds, packet-outs), deduplicated, and confirmed by one barrier', async (t) => {
+t.test('a batch is ordered (deletes, groups, meters, adds, packet-outs), deduplicated, and confirmed by a barrier', async (t) => {
   const { flows, link } = await setup();
   const app = flows.forOwner('l2');
   await app.install(1n, [toMac(1)]);
@@ -54,7 +54,7 @@ t.test('a batch is ordered (deletes, groups, meters, adds, packet-outs), dedupli
   const adds = link.flowMods().filter((m) => m.command === 'add');
   t.same(adds.map((m) => m.match), [toMac(2).match, toMac(3).match], 'one add per key, in first-seen order');
   t.same(adds[0]!.instructions, [{ type: 'apply_actions', actions: out(2) }], 'the later spec for a key replaced the earlier one');
-  t.equal(link.barriers, 1, 'one barrier for the whole batch');
+  t.equal(link.barriers, 2, 'one barrier between the adds and the packet-out (a switch may reorder across none), one to confirm');
   await p;
   t.equal(new Set(link.sent.map((m) => m.xid)).size, link.sent.length, 'every message has its own xid');
 
@@ -63,6 +63,11 @@ t.test('a batch is ordered (deletes, groups, meters, adds, packet-outs), dedupli
   t.equal(link.sent.length, 0, 'identical to what is installed: nothing re-sent');
   t.equal(link.barriers, 0, 'and no barrier');
   t.same(app.list(1n).map((f) => f.match), [toMac(2).match, toMac(3).match]);
+
+  link.clear();
+  await app.apply(1n, { install: [toMac(2)], packetOuts: [{ type: 'packet_out', buffer_id: 'no_buffer', in_port: 'controller', actions: out(2), data: Buffer.from('y') }] });
+  t.same(summary(link), ['packet_out'], 'flows unchanged: only the packet-out goes');
+  t.equal(link.barriers, 0, 'and a batch of packet-outs alone costs no barrier (the packet-in hot path)');
 });
 
 t.test('install resolves only when the barrier is answered', async (t) => {
@@ -186,7 +191,7 @@ t.test('reconcile: missing added, stale deleted, identical untouched', async (t)
     l.replies = () => [{ type: 'flow', flows: [missOnSwitch, asStats(sent[0]!), asStats(sent[1]!, cookieFor(app.id, GEN - 1, 9)), stale, foreign] }];
   });
   const report = await flows.reconciled(1n);
-  t.same(report, { added: 2, removed: 1, kept: 2, forgotten: 0 });
+  t.same(report, { added: 2, removed: 1, kept: 2, forgotten: 0, groups: 0, meters: 0 });
   t.same(summary(link), ['delete_strict:300', 'add:100', 'add:100']);
   const [del, ...adds] = link.flowMods();
   t.equal(del!.cookie, stale.cookie, 'the stale flow, by its exact cookie');

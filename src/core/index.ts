@@ -1,0 +1,123 @@
+// The core's one face: every service, built and wired here once. The
+// composition root (src/controller.ts) hands this object to the northbound
+// and to tests; apps get the narrower AppContext the app manager builds
+// from it.
+
+import type { ChannelCounters } from '../openflow/channel/connection.js';
+import { AppManager } from './apps/app-manager.js';
+import type { AppDefinition, AppLog } from './apps/app-context.js';
+import type { Clock } from './clock.js';
+import { EventBus } from './events.js';
+import { FlowService } from './flows/flow-service.js';
+import type { TableDecl } from './flows/tables.js';
+import { HostTracker } from './hosts/host-tracker.js';
+import { PacketService } from './packets/packet-service.js';
+import { PortClaims } from './ports/port-claims.js';
+import type { Southbound } from './southbound.js';
+import { StaticStore } from './static/static-store.js';
+import { StatsService } from './stats/stats-service.js';
+import type { StateStore } from './store/types.js';
+import { SwitchRegistry } from './switches.js';
+import { TopologyService, lldpFlowSpecs } from './topology/topology-service.js';
+
+/** What core logs through: pino's Logger fits, and so does a test's silent stub. */
+export interface CoreLog extends AppLog {
+  child(bindings: Record<string, unknown>): CoreLog;
+}
+
+export interface CoreOptions {
+  readonly southbound: Southbound;
+  readonly store: StateStore;
+  readonly clock: Clock;
+  readonly log: CoreLog;
+  readonly tables?: readonly TableDecl[];
+  readonly apps?: readonly AppDefinition[];
+  readonly appConfig?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  readonly statsIntervalMs: number;
+  readonly lldpIntervalMs: number;
+  readonly hostIdleMs: number;
+  /** A static.jsonl from before the state store, imported once. */
+  readonly legacyJournal?: string;
+  /** Replay buffer of the event bus (events a client can resume from). */
+  readonly eventReplay?: number;
+}
+
+/** The channel as metrics see it: counters over every connection, and how many are open. */
+export interface ChannelView {
+  totals(): ChannelCounters;
+  readonly connectionCount: number;
+  readonly address: { port: number; host: string } | undefined;
+}
+
+export interface Core {
+  readonly clock: Clock;
+  readonly events: EventBus;
+  readonly switches: SwitchRegistry;
+  readonly flows: FlowService;
+  readonly packets: PacketService;
+  readonly topology: TopologyService;
+  readonly hosts: HostTracker;
+  readonly stats: StatsService;
+  readonly claims: PortClaims;
+  readonly apps: AppManager;
+  /** Flows, groups and meters users created through the API (kept across restarts). */
+  readonly staticFlows: StaticStore;
+  readonly store: StateStore;
+  readonly channel: ChannelView;
+  /** Open the store, load users' state, enable these apps, start polling. */
+  start(apps: readonly string[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createCore(o: CoreOptions): Core {
+  const { clock, log, southbound } = o;
+  const events = new EventBus(clock, o.eventReplay ?? 10_000, (err) => log.warn({ err: String(err) }, 'event listener failed'));
+  const switches = new SwitchRegistry(southbound, events, clock);
+  const flows = new FlowService({ switches, events, clock, log: log.child({ svc: 'flows' }), ...(o.tables ? { tables: o.tables } : {}) });
+  const packets = new PacketService(switches, log.child({ svc: 'packets' }));
+  const claims = new PortClaims(events);
+  const topology = new TopologyService({ switches, events, clock, claims }, { probeIntervalMs: o.lldpIntervalMs });
+  const hosts = new HostTracker({ events, clock, topology }, { idleTimeoutMs: o.hostIdleMs });
+  const stats = new StatsService({ switches, events, clock, intervalMs: o.statsIntervalMs, naming: flows, log: log.child({ svc: 'stats' }) });
+
+  // LLDP must reach the controller on every switch, whichever apps run.
+  const topologyFlows = flows.forOwner('topology');
+  switches.onSwitchUp((sw) => {
+    topologyFlows.install(sw.dpid, lldpFlowSpecs()).catch((e: unknown) => log.warn({ switch: sw.id, err: String(e) }, 'could not install the LLDP flow'));
+  });
+  packets.register({ name: 'topology', kind: 'director', order: 0, process: (c) => topology.handlePacketIn(c.sw, c.msg) });
+  packets.register({
+    name: 'hosts',
+    kind: 'observer',
+    process: (c) => {
+      if (c.handledBy !== 'topology') hosts.handlePacketIn(c.sw, c.msg);
+    },
+  });
+
+  const apps = new AppManager({
+    switches, flows, packets, topology, hosts, stats, events, clock, claims, store: o.store,
+    openflowAddress: () => southbound.address,
+    log: (name) => log.child({ app: name }),
+    config: (name) => o.appConfig?.[name] ?? {},
+  });
+  for (const def of o.apps ?? []) apps.define(def);
+  const staticFlows = new StaticStore({ flows, kv: o.store.namespace('api'), log: log.child({ svc: 'static' }), ...(o.legacyJournal ? { legacyJournal: o.legacyJournal } : {}) });
+
+  return {
+    clock, events, switches, flows, packets, topology, hosts, stats, claims, apps, staticFlows, store: o.store, channel: southbound,
+    async start(enable) {
+      await o.store.open();
+      await staticFlows.open();
+      for (const name of enable) await apps.enable(name);
+      stats.start();
+    },
+    async stop() {
+      stats.stop();
+      topology.stop();
+      hosts.stop();
+      await apps.stopAll();
+      await staticFlows.close();
+      await o.store.close();
+    },
+  };
+}
