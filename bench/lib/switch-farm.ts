@@ -6,7 +6,7 @@
 //   fork(switch-farm.js, [ofPort, N]) → {ready}; {cmd:'hosts'} → {hosts};
 //   {cmd:'counters'} → {counters}; {cmd:'stop'} → exit.
 import { EmulatedSwitch } from './emulated-switch.js';
-import { buildArp, buildEthernet, ARP_REQUEST, BROADCAST_MAC, ETHERTYPE_ARP } from '../../src/core/packet/index.js';
+import { buildArp, buildEthernet, ARP_REQUEST, BROADCAST_MAC, ETHERTYPE_ARP } from '../../src/packet/index.js';
 import type { PacketOut } from '../../src/openflow/messages/packet-out.js';
 
 export type FarmRequest = { readonly cmd: 'hosts' } | { readonly cmd: 'counters' } | { readonly cmd: 'stop' };

@@ -4,8 +4,8 @@
 import type { PacketOut } from '../openflow/messages/packet-out.js';
 import type { PortNo } from '../openflow/common.js';
 import { encodeMessage } from '../openflow/codec.js';
-import { buildEthernet, ETHERNET_HEADER_LENGTH } from '../core/packet/index.js';
-import { PacketBuildError } from '../core/packet/errors.js';
+import { buildEthernet, ETHERNET_HEADER_LENGTH } from '../packet/index.js';
+import { PacketBuildError } from '../packet/errors.js';
 import { badRequest } from './errors.js';
 import { actionsFromJson } from './action-json.js';
 import { macSchema } from './schemas.js';

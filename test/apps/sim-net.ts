@@ -14,7 +14,7 @@ import { createController, type Controller } from '../../src/controller.js';
 import { MemoryStore } from '../../src/core/store/memory-store.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { AppDefinition } from '../../src/core/apps/app-context.js';
-import { buildEthernet, isPacketError, parseEthernet } from '../../src/core/packet/index.js';
+import { buildEthernet, isPacketError, parseEthernet } from '../../src/packet/index.js';
 import type { OfpMessage } from '../../src/openflow/message.js';
 import type { PortNo } from '../../src/openflow/common.js';
 import type { Action } from '../../src/openflow/structs/action.js';

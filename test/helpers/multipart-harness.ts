@@ -7,9 +7,9 @@ import { CodecError } from '../../src/openflow/codec-error.js';
 import { messageFromJson, toJsonValue } from '../../src/openflow/json.js';
 import type { OfpMessage } from '../../src/openflow/message.js';
 import { Writer } from '../../src/openflow/writer.js';
-import { firstDiff } from '../helpers/hex.js';
+import { firstDiff } from './hex.js';
 
-export { hex } from '../helpers/hex.js';
+export { hex } from './hex.js';
 
 /** A body encoder under test, called directly so a TypeError is not hidden by encodeMessage's catch-all. */
 export type BodyEncoder = (w: Writer, m: never) => void;

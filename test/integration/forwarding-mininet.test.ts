@@ -7,7 +7,7 @@ import { pollUntil } from '../helpers/ovs.js';
 import { ofPort, startController, switchesUp } from '../helpers/controller.js';
 import type { Controller } from '../../src/controller.js';
 import { BUILTIN_APPS } from '../../src/apps/index.js';
-import { isPacketError, parseEthernet } from '../../src/core/packet/index.js';
+import { isPacketError, parseEthernet } from '../../src/packet/index.js';
 
 const avail = await mininetAvailable();
 const skip = avail === true ? false : avail.unavailable;

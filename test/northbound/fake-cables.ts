@@ -3,7 +3,7 @@
 // PACKET_IN, so LLDP discovery runs for real over TCP. Also hosts: a frame
 // "sent by a host" on a port is a PACKET_IN from that switch.
 import type { OfpMessage } from '../../src/openflow/message.js';
-import { buildArp, buildEthernet, ARP_REQUEST, ETHERTYPE_ARP } from '../../src/core/packet/index.js';
+import { buildArp, buildEthernet, ARP_REQUEST, ETHERTYPE_ARP } from '../../src/packet/index.js';
 import type { ApiHarness } from '../helpers/api.js';
 import type { FakeSwitch, FakeSwitchOptions } from '../helpers/fake-switch.js';
 

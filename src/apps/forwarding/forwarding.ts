@@ -3,7 +3,7 @@ import type { CoreEventMap } from '../../core/events.js';
 import type { FlowBatch } from '../../core/flows/flow-service.js';
 import type { FlowSpec } from '../../core/flows/flow-spec.js';
 import type { PacketInContext } from '../../core/packets/packet-service.js';
-import { ETHERTYPE_LLDP, isMulticast, isPacketError, parseEthernet, type EthernetHeader } from '../../core/packet/index.js';
+import { ETHERTYPE_LLDP, isMulticast, isPacketError, parseEthernet, type EthernetHeader } from '../../packet/index.js';
 import { portIsUp } from '../../core/switches.js';
 import { completeHops, flowKey, pairFlows, reverseHops, type Attachment, type PathFlowOptions } from './path-flows.js';
 import { PathTable, pairId, type PairState } from './path-table.js';

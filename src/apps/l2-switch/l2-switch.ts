@@ -4,7 +4,7 @@ import type { FlowSpec } from '../../core/flows/flow-spec.js';
 import type { FlowBatch } from '../../core/flows/flow-service.js';
 import type { Action } from '../../openflow/structs/action.js';
 import type { PacketInContext } from '../../core/packets/packet-service.js';
-import { isPacketError, parseEthernet } from '../../core/packet/index.js';
+import { isPacketError, parseEthernet } from '../../packet/index.js';
 import { portIsUp } from '../../core/switches.js';
 import { catchFlow, catchKey, dstFlow, dstKey, flowOfMatch, type L2FlowOptions } from './l2-flows.js';
 import { InSwitchFlood } from './in-switch-flood.js';

@@ -1,6 +1,14 @@
-import { FlowConflictError, type FlowService, type UnsentMessage } from './flow-service.js';
+import { FlowConflictError, type UnsentMessage } from './flow-errors.js';
 import type { DesiredFlow } from './flow-spec.js';
 import type { GroupEntry, MeterEntry, SwitchFlows } from './switch-state.js';
+
+/** What the API's owner needs of the flow service. */
+export interface ApiHost {
+  list(h: { name: string }, dpid: bigint | undefined): DesiredFlow[];
+  stateOf(dpid: bigint): SwitchFlows;
+  allStates(): IterableIterator<[bigint, SwitchFlows]>;
+  sendBatch(dpid: bigint, msgs: readonly { msg: UnsentMessage; flow?: DesiredFlow }[], owner: string): Promise<void>;
+}
 
 /** Changes to the API's desired state on one switch, applied together (and undone together if the switch refuses). */
 export interface ApiEdit {
@@ -32,7 +40,7 @@ const idOf = (v: unknown): number => (typeof v === 'number' ? v : -1);
 export class ApiFlowOwner {
   private readonly expiryListeners: ((dpid: bigint, f: DesiredFlow) => void)[] = [];
 
-  constructor(private readonly svc: FlowService) {}
+  constructor(private readonly svc: ApiHost) {}
 
   flows(dpid: bigint): DesiredFlow[] {
     return this.svc.list({ name: 'api' }, dpid);

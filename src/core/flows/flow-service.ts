@@ -11,7 +11,8 @@ import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
 import type { SwitchLink } from '../southbound.js';
 import type { SwitchRecord, SwitchRegistry } from '../switches.js';
-import { ApiFlowOwner } from './api-owner.js';
+import { ApiFlowOwner, type ApiHost } from './api-owner.js';
+import { FlowConflictError, SwitchNotConnectedError, type UnsentMessage } from './flow-errors.js';
 import { CORE_OWNER, MAGIC_COOKIE, MAGIC_MASK, OWNER_MASK, OwnerRegistry, cookieToString, ownerCookie, ownerGenerationBits, parseCookie } from './cookie.js';
 import { addFlowMod, compileFlow, deleteStrictFlowMod, maskedDeleteFlowMod, sameFlow, slotKey, slotOfStats, type DesiredFlow, type FlowSpec } from './flow-spec.js';
 import { OwnerHandle, type FlowBatch, type FlowOwner, type OwnerHost } from './owner-handle.js';
@@ -22,8 +23,7 @@ import { TableRegistry, type TableDecl } from './tables.js';
 export type { FlowBatch, FlowOwner } from './owner-handle.js';
 export type { ReconcileReport } from './switch-state.js';
 
-/** A message before the channel gives it an xid. */
-export type UnsentMessage = OfpMessage extends infer M ? (M extends OfpMessage ? Omit<M, 'xid'> : never) : never;
+export { FlowConflictError, SwitchNotConnectedError, type UnsentMessage } from './flow-errors.js';
 
 export interface FlowLog {
   warn(obj: object, msg: string): void;
@@ -41,10 +41,6 @@ export interface FlowServiceOptions {
   readonly log?: FlowLog;
 }
 
-export class FlowConflictError extends Error {
-  override readonly name = 'FlowConflictError';
-}
-
 const silent: FlowLog = { warn: () => {}, debug: () => {} };
 
 /**
@@ -56,7 +52,7 @@ const silent: FlowLog = { warn: () => {}, debug: () => {} };
  * that state, in one order: groups and meters, then stale flows out, then
  * missing flows in, then one barrier.
  */
-export class FlowService implements OwnerHost {
+export class FlowService implements OwnerHost, ApiHost {
   readonly owners = new OwnerRegistry();
   readonly generation: number;
   /** Modifications handed to switches (every owner's and the API's), for metrics. */
@@ -374,12 +370,5 @@ export class FlowService implements OwnerHost {
       table_id: msg.table_id, reason: String(msg.reason), packet_count: msg.packet_count.toString(), byte_count: msg.byte_count.toString(),
       match: toJsonValue(msg.match),
     });
-  }
-}
-
-export class SwitchNotConnectedError extends Error {
-  override readonly name = 'SwitchNotConnectedError';
-  constructor(readonly dpid: bigint) {
-    super(`switch ${dpidToString(dpid)} is not connected`);
   }
 }

@@ -18,7 +18,7 @@ import {
   parseIpAddress,
   ipv4ToString,
   ipv6ToString,
-} from '../packet/index.js';
+} from '../../packet/index.js';
 
 export interface Sighting {
   /** Lowercase with colons. */

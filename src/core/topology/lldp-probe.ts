@@ -16,7 +16,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Match } from '../../openflow/structs/match.js';
 import type { Action } from '../../openflow/structs/action.js';
-import { buildEthernet, ETHERTYPE_LLDP, isPacketError, LLDP_MULTICAST, parseEthernet, parseLldp, parseMac, buildLldp, type LldpId } from '../packet/index.js';
+import { buildEthernet, ETHERTYPE_LLDP, isPacketError, LLDP_MULTICAST, parseEthernet, parseLldp, parseMac, buildLldp, type LldpId } from '../../packet/index.js';
 
 export const PROBE_OUI = '0a:53:59';
 export const PROBE_SUBTYPE = 1;

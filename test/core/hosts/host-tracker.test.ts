@@ -4,7 +4,7 @@ import { HostTracker, type HostTrackerOptions } from '../../../src/core/hosts/ho
 import {
   ARP_REQUEST, BROADCAST_MAC, DHCP_ACK, DHCP_REQUEST, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6, ETHERTYPE_LLDP, IPPROTO_ICMPV6, IPPROTO_UDP, LLDP_MULTICAST,
   buildArp, buildDhcp, buildEthernet, buildIcmpv6NeighborAdvert, buildIcmpv6NeighborSolicit, buildIpv4, buildIpv6, buildLldp, buildUdp,
-} from '../../../src/core/packet/index.js';
+} from '../../../src/packet/index.js';
 import { FakeNet, id, packetIn } from '../topology/fake-net.js';
 
 const H1 = '02:00:00:00:00:01';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LldpProber, lldpFlowSpecs } from '../../../src/core/topology/lldp-probe.js';
-import { ARP_REQUEST, buildArp, buildEthernet, buildLldp, ETHERTYPE_ARP, ETHERTYPE_LLDP, LLDP_MULTICAST } from '../../../src/core/packet/index.js';
+import { ARP_REQUEST, buildArp, buildEthernet, buildLldp, ETHERTYPE_ARP, ETHERTYPE_LLDP, LLDP_MULTICAST } from '../../../src/packet/index.js';
 
 const secret = Buffer.from('test secret, 32 bytes long......');
 const prober = new LldpProber(secret);

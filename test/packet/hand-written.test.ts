@@ -30,7 +30,7 @@ import {
   parseEthernet,
   type DhcpOption,
   type LldpFields,
-} from '../../../src/core/packet/index.js';
+} from '../../src/packet/index.js';
 import {
   ALL_HAND_WRITTEN,
   DHCP_DISCOVER,

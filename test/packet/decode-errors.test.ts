@@ -13,7 +13,7 @@ import {
   decodePacket,
   parseEthernet,
   type DecodedPacket,
-} from '../../../src/core/packet/index.js';
+} from '../../src/packet/index.js';
 import { DHCP_DISCOVER, IPV6_EXTENSION_CHAIN, LLDP_FULL, QINQ_ICMP, ROUTER_ADVERT, VLAN_ARP, ALL_HAND_WRITTEN } from './hand-written.js';
 import { captureBytes, captures, hex } from './helpers.js';
 

@@ -45,7 +45,7 @@ import {
   tcpFlagNames,
   type DecodedPacket,
   type LldpFields,
-} from '../../../src/core/packet/index.js';
+} from '../../src/packet/index.js';
 import { isUnavailable, tsharkFields } from './tshark.js';
 
 const A = '02:00:00:00:00:0a';

@@ -18,8 +18,8 @@ import {
   pseudoHeaderSum,
   solicitedNodeMulticast,
   transportChecksum,
-} from '../../../src/core/packet/index.js';
-import { formatIpv6 } from '../../../src/openflow/structs/addr.js';
+} from '../../src/packet/index.js';
+import { formatIpv6 } from '../../src/openflow/structs/addr.js';
 import { refChecksum, rng } from './helpers.js';
 
 t.test('MAC text', async (t) => {

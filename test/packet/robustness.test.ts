@@ -18,7 +18,7 @@ import {
   parseTcp,
   parseUdp,
   PacketError,
-} from '../../../src/core/packet/index.js';
+} from '../../src/packet/index.js';
 import { ALL_HAND_WRITTEN } from './hand-written.js';
 import { captures, rng } from './helpers.js';
 

@@ -1,7 +1,7 @@
 // Shared by the packet tests: fixtures, a seeded PRNG, and byte comparison
 // that names the first differing offset.
 import { readFileSync } from 'node:fs';
-import { firstDiff, hex } from '../../helpers/hex.js';
+import { firstDiff, hex } from '../helpers/hex.js';
 
 export { hex, firstDiff };
 

@@ -31,7 +31,7 @@ import {
   decodePacket,
   parseEthernet,
   type DecodedPacket,
-} from '../../../src/core/packet/index.js';
+} from '../../src/packet/index.js';
 import { bytesDiff, captures, type CapturedFrame } from './helpers.js';
 
 const frames = captures();
