@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/lib/npm-deps.sh
 if [ "$(id -u)" = 0 ]; then
-  bash scripts/lib/ensure-packages.sh openvswitch-switch tshark mininet iproute2 iputils-ping openssl ethtool iperf3
+  bash scripts/lib/ensure-packages.sh openvswitch-switch tshark mininet iproute2 iputils-ping openssl ethtool iperf3 docker.io busybox-static chromium python3-os-ken
   bash scripts/lib/ovs.sh start
+  bash scripts/lib/docker.sh start
 else
   echo "not root: Open vSwitch and tshark cannot be installed or started; tests that need them will skip"
 fi
