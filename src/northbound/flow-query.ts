@@ -6,8 +6,8 @@ import { flowSlot } from '../core/static/flow-filter.js';
 import type { StaticFlowMod } from '../core/static/static-store.js';
 import type { SwitchRecord } from '../core/switches.js';
 import { badRequest } from './errors.js';
-import { matchFromJson } from './match-json.js';
-import { flowDeleteFromJson, type FlowSelector } from './flow-json.js';
+import { matchFromJson } from './json/match.js';
+import { flowDeleteFromJson, type FlowSelector } from './json/flow.js';
 
 // Flow selection shared by the flow routes: the query-string form of a
 // selector, flow dumps narrowed like the switch narrows a modify or delete,

@@ -2,10 +2,10 @@ import { OXM_FIELD_NAMES } from '../openflow/structs/oxm.js';
 import { ActionTypeCodes } from '../openflow/structs/action.js';
 import { InstructionTypeCodes } from '../openflow/structs/instruction.js';
 import { dpidSchema } from './schemas.js';
-import { FLOW_FLAGS } from './flow-json.js';
+import { FLOW_FLAGS } from './json/flow.js';
 
 // JSON Schemas of the flow routes. Values inside a match, an action or an
-// instruction are checked by match-json.ts / action-json.ts, which can say
+// instruction are checked by json/match.ts / json/action.ts, which can say
 // which field is wrong and what it should look like; the schemas here fix
 // the shape (known keys, types) and document it.
 
@@ -17,7 +17,7 @@ const MATCH_TEXT =
   'Prerequisites are checked (ipv4_dst needs eth_type 2048, tcp_dst needs ip_proto 6, ...).';
 
 /**
- * Untyped on purpose: match-json.ts checks both forms and names the field
+ * Untyped on purpose: json/match.ts checks both forms and names the field
  * that is wrong. A typed union would make ajv report once per branch, and its
  * array coercion would turn a stray scalar into a one-element list first.
  */
@@ -49,7 +49,7 @@ export const instructionsSchema = {
   },
 } as const;
 
-/** Text (numbers are coerced to it) checked by flow-json.ts, whose message says what a cookie looks like. */
+/** Text (numbers are coerced to it) checked by json/flow.ts, whose message says what a cookie looks like. */
 const u64Schema = { type: 'string', description: '64-bit unsigned: decimal or 0x-hex string (a JSON number is accepted up to 2^53)' } as const;
 
 const tableId = { type: 'integer', minimum: 0, maximum: 254, description: 'flow table, default 0' } as const;
@@ -78,7 +78,7 @@ export const flowModifyBody = {
   additionalProperties: false,
 } as const;
 
-// Numbers or names, as text (JSON numbers are coerced to it); flow-json.ts parses them.
+// Numbers or names, as text (JSON numbers are coerced to it); json/flow.ts parses them.
 const tableOrAll = { type: 'string', description: 'a table 0..254, or "all" (default)' } as const;
 const portText = { type: 'string', description: 'only flows that output to this port (number or reserved name)' } as const;
 const groupText = { type: 'string', description: 'only flows that forward to this group' } as const;

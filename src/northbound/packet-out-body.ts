@@ -7,9 +7,9 @@ import { encodeMessage } from '../openflow/codec.js';
 import { buildEthernet, ETHERNET_HEADER_LENGTH } from '../packet/index.js';
 import { PacketBuildError } from '../packet/errors.js';
 import { badRequest } from './errors.js';
-import { actionsFromJson } from './action-json.js';
+import { actionsFromJson } from './json/action.js';
 import { macSchema } from './schemas.js';
-import { OFPP_MAX } from './switch-json.js';
+import { OFPP_MAX } from './json/switch.js';
 
 export interface PacketDescription {
   readonly eth_dst: string;

@@ -7,7 +7,7 @@ import type { SwitchRecord } from '../core/switches.js';
 import type { AnyCoreEvent } from '../core/events.js';
 import type { ApiContext } from './context.js';
 import { ApiError, badRequest } from './errors.js';
-import { portNotFound } from './switch-json.js';
+import { portNotFound } from './json/switch.js';
 
 /** The body: admin state and the other OF 1.3 ofp_port_config bits, each optional. */
 export interface PortChange {

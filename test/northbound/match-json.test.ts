@@ -1,5 +1,5 @@
 import t from 'tap';
-import { matchFromJson, matchToJson } from '../../src/northbound/match-json.js';
+import { matchFromJson, matchToJson } from '../../src/northbound/json/match.js';
 import { ApiError } from '../../src/northbound/errors.js';
 
 // Object form in, the form the API prints out, and that printed form read back to the same OXM fields.

@@ -9,12 +9,12 @@ import { dpidParams, errorResponses, errorSchema } from '../schemas.js';
 import {
   flowAddFromJson, flowDeleteFromJson, flowModifyFromJson, flowToJson, statsOfAdd,
   type FlowAddBody, type FlowJson, type FlowModifyBody, type FlowSelector,
-} from '../flow-json.js';
+} from '../json/flow.js';
 import {
   flowAddBody, flowDeleteBody, flowDeleteQuery, flowDeleteResult, flowListQuery, flowListSchema, flowModifyBody, flowSchema,
 } from '../flow-schemas.js';
 import { matchFromQuery, reachesControllerFlows, selectedFlows, selectorFromQuery, statsFilterFromQuery, type FlowQuery } from '../flow-query.js';
-import { matchFromJson } from '../match-json.js';
+import { matchFromJson } from '../json/match.js';
 
 interface DpidParams {
   readonly dpid: string;

@@ -9,7 +9,7 @@ import { dpidSchema, dpidParams, errorResponses, errorSchema } from '../schemas.
 import {
   groupAddBody, groupDeleteMod, groupIdSchema, groupModFromJson, groupPutBody, groupSchema, groupToJson,
   type GroupBody, type GroupJson,
-} from '../group-meter-json.js';
+} from '../json/group-meter.js';
 
 interface DpidParams {
   readonly dpid: string;

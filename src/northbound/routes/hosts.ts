@@ -3,7 +3,7 @@ import { dpidParam } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
 import { formatDpid } from '../ids.js';
 import { dpidSchema, errorResponses, macSchema } from '../schemas.js';
-import { OFPP_MAX } from '../switch-json.js';
+import { OFPP_MAX } from '../json/switch.js';
 import { hostSchema } from '../topology-snapshot.js';
 import { normalizeIp, normalizeMac } from '../../core/hosts/sighting.js';
 import type { HostRecord } from '../../core/hosts/host-tracker.js';

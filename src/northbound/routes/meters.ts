@@ -9,7 +9,7 @@ import { dpidSchema, dpidParams, errorResponses, errorSchema } from '../schemas.
 import {
   meterAddBody, meterDeleteMod, meterIdSchema, meterModFromJson, meterPutBody, meterSchema, meterToJson,
   type MeterBody, type MeterJson,
-} from '../group-meter-json.js';
+} from '../json/group-meter.js';
 
 interface DpidParams {
   readonly dpid: string;

@@ -5,7 +5,7 @@ import { requireSwitch } from '../context.js';
 import { badRequest } from '../errors.js';
 import { parseU64 } from '../ids.js';
 import { dpidParams, errorResponses, u64Schema } from '../schemas.js';
-import { OFPP_MAX, portNotFound, ratesJson } from '../switch-json.js';
+import { OFPP_MAX, portNotFound, ratesJson } from '../json/switch.js';
 import { toJsonValue } from '../../openflow/json.js';
 import type { MultipartReplyBody, MultipartRequestBody } from '../../openflow/messages/multipart.js';
 import type { FlowFilter } from '../../openflow/multipart/flow-stats.js';

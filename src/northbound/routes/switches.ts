@@ -1,7 +1,7 @@
 import type { RouteModule } from './route.js';
 import { requireSwitch } from '../context.js';
 import { dpidSchema, errorResponses } from '../schemas.js';
-import { OFPP_MAX, portJson, portNotFound, portSchema, switchDetail, switchDetailSchema, switchSummary, switchSummarySchema } from '../switch-json.js';
+import { OFPP_MAX, portJson, portNotFound, portSchema, switchDetail, switchDetailSchema, switchSummary, switchSummarySchema } from '../json/switch.js';
 import { applyPortChange, portChangeSchema, type PortChange } from '../switch-port-mod.js';
 
 const portParams = {

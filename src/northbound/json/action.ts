@@ -1,9 +1,9 @@
-import type { Action } from '../openflow/structs/action.js';
-import type { Instruction } from '../openflow/structs/instruction.js';
-import type { MaxLen } from '../openflow/common.js';
-import { toJsonValue } from '../openflow/json.js';
-import { badRequest } from './errors.js';
-import { portOf, setFieldFromJson } from './match-json.js';
+import type { Action } from '../../openflow/structs/action.js';
+import type { Instruction } from '../../openflow/structs/instruction.js';
+import type { MaxLen } from '../../openflow/common.js';
+import { toJsonValue } from '../../openflow/json.js';
+import { badRequest } from '../errors.js';
+import { portOf, setFieldFromJson } from './match.js';
 
 // Actions and instructions in the codec's JSON ({"type": "output", "port": 2}),
 // with what a person leaves out filled in (max_len, push ethertypes) and

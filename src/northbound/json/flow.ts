@@ -1,14 +1,14 @@
-import { encodeMessage } from '../openflow/codec.js';
-import { dpidToString, type GroupId, type TableId } from '../openflow/common.js';
-import type { OfpMessage } from '../openflow/message.js';
-import type { FlowMod } from '../openflow/messages/flow-mod.js';
-import type { FlowStats } from '../openflow/multipart/flow-stats.js';
-import type { Match } from '../openflow/structs/match.js';
-import type { StaticFlowMod } from '../core/static/static-store.js';
-import { badRequest } from './errors.js';
-import { parseU64 } from './ids.js';
-import { codecToBadRequest, matchFromJson, matchToJson, portOf, type MatchJson } from './match-json.js';
-import { GROUP_ID_MAX, instructionsFromJson, instructionsToJson } from './action-json.js';
+import { encodeMessage } from '../../openflow/codec.js';
+import { dpidToString, type GroupId, type TableId } from '../../openflow/common.js';
+import type { OfpMessage } from '../../openflow/message.js';
+import type { FlowMod } from '../../openflow/messages/flow-mod.js';
+import type { FlowStats } from '../../openflow/multipart/flow-stats.js';
+import type { Match } from '../../openflow/structs/match.js';
+import type { StaticFlowMod } from '../../core/static/static-store.js';
+import { badRequest } from '../errors.js';
+import { parseU64 } from '../ids.js';
+import { codecToBadRequest, matchFromJson, matchToJson, portOf, type MatchJson } from './match.js';
+import { GROUP_ID_MAX, instructionsFromJson, instructionsToJson } from './action.js';
 
 // REST flow JSON ⇄ flow_mod / flow stats. A request body becomes a complete
 // flow_mod; the flow service encodes it once, when it sends it, and a value

@@ -1,12 +1,12 @@
 // Switches and ports as the REST API shows them, and the schemas that say
 // so. Shared by /switches, /switches/:dpid/ports and the port statistics.
-import type { Port } from '../openflow/structs/port.js';
-import type { PortStats } from '../openflow/multipart/port-stats.js';
-import type { SwitchLink } from '../core/southbound.js';
-import { portIsUp, type SwitchRecord } from '../core/switches.js';
-import type { PortView } from '../core/stats/stats-service.js';
-import type { PortRates } from '../core/stats/rates.js';
-import { notFound, type ApiError } from './errors.js';
+import type { Port } from '../../openflow/structs/port.js';
+import type { PortStats } from '../../openflow/multipart/port-stats.js';
+import type { SwitchLink } from '../../core/southbound.js';
+import { portIsUp, type SwitchRecord } from '../../core/switches.js';
+import type { PortView } from '../../core/stats/stats-service.js';
+import type { PortRates } from '../../core/stats/rates.js';
+import { notFound, type ApiError } from '../errors.js';
 
 /** OpenFlow's largest physical port number (OFPP_MAX); the numbers above it are reserved ports. */
 export const OFPP_MAX = 0xffffff00;

@@ -1,13 +1,13 @@
-import { CodecError } from '../openflow/codec-error.js';
-import { PortNoNames, type PortNo } from '../openflow/common.js';
-import { ipv4ToNumber, parseIpv6, formatIpv6 } from '../openflow/structs/addr.js';
+import { CodecError } from '../../openflow/codec-error.js';
+import { PortNoNames, type PortNo } from '../../openflow/common.js';
+import { ipv4ToNumber, parseIpv6, formatIpv6 } from '../../openflow/structs/addr.js';
 import {
   OXM_FIELD_BY_NAME, OXM_FIELD_NAMES, OFPVID_PRESENT,
   type OxmBasic, type OxmField, type OxmFieldInfo, type OxmRaw, type OxmValue,
-} from '../openflow/structs/oxm.js';
-import type { Match } from '../openflow/structs/match.js';
-import { canonicalField } from '../core/static/flow-filter.js';
-import { badRequest } from './errors.js';
+} from '../../openflow/structs/oxm.js';
+import type { Match } from '../../openflow/structs/match.js';
+import { canonicalField } from '../../core/static/flow-filter.js';
+import { badRequest } from '../errors.js';
 
 // The REST match: an object keyed by OXM field name ({"eth_type": 2048,
 // "ipv4_dst": "10.0.0.0/24"}) or the codec's list form. Values are parsed

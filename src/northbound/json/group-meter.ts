@@ -1,16 +1,16 @@
-import type { GroupDesc } from '../openflow/multipart/group-desc.js';
-import type { GroupStats } from '../openflow/multipart/group-stats.js';
-import type { MeterConfig } from '../openflow/multipart/meter-config.js';
-import type { MeterStats } from '../openflow/multipart/meter-stats.js';
-import type { Bucket } from '../openflow/structs/bucket.js';
-import type { MeterBand } from '../openflow/structs/meter-band.js';
-import type { GroupId, PortNo } from '../openflow/common.js';
-import { toJsonValue } from '../openflow/json.js';
-import type { StaticGroupMod, StaticMeterMod } from '../core/static/static-store.js';
-import { badRequest } from './errors.js';
-import { GROUP_ID_MAX, METER_ID_MAX, actionsFromJson, actionsToJson } from './action-json.js';
-import { portOf } from './match-json.js';
-import { dpidSchema } from './schemas.js';
+import type { GroupDesc } from '../../openflow/multipart/group-desc.js';
+import type { GroupStats } from '../../openflow/multipart/group-stats.js';
+import type { MeterConfig } from '../../openflow/multipart/meter-config.js';
+import type { MeterStats } from '../../openflow/multipart/meter-stats.js';
+import type { Bucket } from '../../openflow/structs/bucket.js';
+import type { MeterBand } from '../../openflow/structs/meter-band.js';
+import type { GroupId, PortNo } from '../../openflow/common.js';
+import { toJsonValue } from '../../openflow/json.js';
+import type { StaticGroupMod, StaticMeterMod } from '../../core/static/static-store.js';
+import { badRequest } from '../errors.js';
+import { GROUP_ID_MAX, METER_ID_MAX, actionsFromJson, actionsToJson } from './action.js';
+import { portOf } from './match.js';
+import { dpidSchema } from '../schemas.js';
 
 // Groups and meters as the REST API writes them ⇄ group_mod / meter_mod and
 // the group_desc, group, meter_config and meter multipart replies.
