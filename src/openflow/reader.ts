@@ -1,4 +1,4 @@
-import { CodecError, type CodecErrorKind } from './codec-error.js';
+import { CodecError, type CodecErrorKind, type OfpErrorCode } from './codec-error.js';
 
 /**
  * Bounds-checked big-endian reader over one frame. Offsets it reports are
@@ -32,10 +32,11 @@ export class Reader {
     return this.end - this.pos;
   }
 
-  fail(kind: CodecErrorKind, reason: string, at = this.pos): never {
+  /** `ofp`: the OFPT_ERROR a switch would answer, where the spec names one. */
+  fail(kind: CodecErrorKind, reason: string, at = this.pos, ofp?: OfpErrorCode): never {
     const from = Math.max(this.base, at - 4);
     const to = Math.min(this.buf.length, at + 12);
-    throw new CodecError(kind, reason, at - this.base, this.msgType, this.xid, this.buf.toString('hex', from, to));
+    throw new CodecError(kind, reason, at - this.base, this.msgType, this.xid, this.buf.toString('hex', from, to), ofp);
   }
 
   need(n: number, what: string): void {

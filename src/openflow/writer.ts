@@ -1,5 +1,5 @@
-import { show } from './enums.js';
-import { CodecError } from './codec-error.js';
+import { show } from './show.js';
+import { CodecError, type OfpErrorCode } from './codec-error.js';
 
 /**
  * Growable big-endian writer. It is the only code that writes padding and
@@ -36,8 +36,9 @@ export class Writer {
     this.buf = next;
   }
 
-  fail(reason: string): never {
-    throw new CodecError('bad_input', reason, this.pos, this.msgType);
+  /** `ofp`: the OFPT_ERROR a switch would answer for this input, where the spec names one. */
+  fail(reason: string, ofp?: OfpErrorCode): never {
+    throw new CodecError('bad_input', reason, this.pos, this.msgType, undefined, undefined, ofp);
   }
 
   u8(v: number): void {

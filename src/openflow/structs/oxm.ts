@@ -1,6 +1,6 @@
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
-import { CodecError } from '../codec-error.js';
+import { describe } from '../input-checks.js';
 import { readPortNo, writePortNo, type PortNo } from '../common.js';
 import { readIpv4, readIpv6, readMac, writeIpv4, writeIpv6, writeMac } from './addr.js';
 import {
@@ -8,6 +8,7 @@ import {
   OFPXMC_EXPERIMENTER, OFPXMC_OPENFLOW_BASIC, OXM_FIELDS, OXM_FIELD_BY_NAME, OXM_FIELD_NAMES, type OxmFieldInfo,
 } from './oxm-fields.js';
 
+export { describe, inContext, u64, uint } from '../input-checks.js';
 export {
   OXM_FIELDS, OXM_FIELD_BY_NAME, OXM_FIELD_NAMES, oxmFieldCode, oxmFieldName, oxmBasicHeader,
   OFPXMC_NXM_0, OFPXMC_NXM_1, OFPXMC_OPENFLOW_BASIC, OFPXMC_EXPERIMENTER, OFPVID_PRESENT, OFPVID_NONE,
@@ -179,31 +180,8 @@ function badValue(w: Writer, info: OxmFieldInfo, v: unknown, what: string): neve
   return w.fail(`OXM ${info.name} ${what} must be ${range}, got ${describe(v)}`);
 }
 
-/** An encoder's plain integer field, checked here so the error names the field. */
-export function uint(w: Writer, v: unknown, max: number, what: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
-    w.fail(`${what} must be an integer 0..${max}, got ${describe(v)}`);
-  }
-  return v;
-}
 
-/** An encoder's 64-bit field: bigint, or from JSON a decimal/0x string or a safe integer. */
-export function u64(w: Writer, v: unknown, what: string): void {
-  if (typeof v !== 'bigint' && typeof v !== 'string' && typeof v !== 'number') {
-    w.fail(`${what} must be a 64-bit integer (bigint, decimal or 0x-hex string), got ${describe(v)}`);
-  }
-  w.u64(v);
-}
 
-/** Safe for anything a caller may hand us (JSON.stringify throws on bigint). */
-export function describe(v: unknown): string {
-  if (typeof v === 'bigint') return `${v}n`;
-  try {
-    return JSON.stringify(v) ?? typeof v;
-  } catch {
-    return typeof v;
-  }
-}
 
 function encodeRaw(w: Writer, f: OxmRaw): void {
   // ofp_oxm TLV kept whole, OF 1.3.5 §7.2.3.2: header(4) [experimenter(4)] payload(oxm_length - 4 | oxm_length)
@@ -253,14 +231,3 @@ export function encodeOxmHeader(w: Writer, h: OxmHeader): void {
   w.u8(h.length);
 }
 
-/**
- * Rethrow an encode/decode failure with where it happened ("actions[2]: …")
- * so a user can find the bad element of a long JSON list. Anything that is
- * not a CodecError is a bug, but still leaves as one: callers rely on it.
- */
-export function inContext(e: unknown, where: string): CodecError {
-  if (e instanceof CodecError) {
-    return new CodecError(e.kind, `${where}: ${e.reason}`, e.offset, e.msgType, e.xid, e.excerpt);
-  }
-  return new CodecError('bad_input', `${where}: internal error: ${e instanceof Error ? e.message : String(e)}`, 0);
-}
