@@ -121,6 +121,8 @@ export class TlvRegistry<V extends Typed, H = void> {
     unknownMin: number,
     /** A header every TLV of the family has, checked first (e.g. the 8-byte ofp_action_header). */
     private readonly header?: { readonly length: number; readonly name: string },
+    /** How errors name the type field: "action type"; "queue property" where the spec says so. */
+    private readonly typeLabel = `${what} type`,
   ) {
     this.kinds = kinds;
     this.unknown = unknownKind<V, H>(unknownMin);
@@ -159,19 +161,24 @@ export class TlvRegistry<V extends Typed, H = void> {
       if (code < 0 || code > 0xffff) w.fail(`unknown ${this.what} code ${code} does not fit in 16 bits`);
       return this.unknown;
     }
-    return w.fail(`unknown ${this.what} type ${describe(v.type)}; expected one of ${[...this.byName.keys()].join(', ')}, unknown`);
+    return w.fail(`unknown ${this.typeLabel} ${describe(v.type)}; expected one of ${[...this.byName.keys()].join(', ')}, unknown`);
   }
 
   codeOf(k: TlvKind<V, H>, v: V): number {
     return k === this.unknown ? (v as unknown as UnknownTlv).code : k.code;
   }
 
-  /** Enforce a kind's length rule on a declared length (`at`: where the length field is). */
-  checkLength(r: Reader, k: TlvKind<V, H>, code: number, len: number, at: number): void {
-    const rule = k.length;
+  /** The family's own header must fit before anything else is read (`at`: where the length field is). */
+  checkHeader(r: Reader, code: number, len: number, at: number): void {
     if (this.header !== undefined && len < this.header.length) {
       r.fail('bad_length', `${this.what} type ${code} has length ${len}, shorter than the ${this.header.length}-byte ${this.header.name}`, at);
     }
+    if (len < 4) r.fail('bad_length', `${this.what} type ${code} has length ${len}, shorter than its 4-byte type and length`, at);
+  }
+
+  /** Enforce a kind's length rule on a declared length (`at`: where the length field is). */
+  checkLength(r: Reader, k: TlvKind<V, H>, code: number, len: number, at: number): void {
+    const rule = k.length;
     if ('exact' in rule) {
       if (len !== rule.exact) r.fail('bad_length', `${k.type} ${this.what} must be ${rule.exact} bytes, not ${len}`, at);
     } else if (len < rule.min) {
@@ -201,6 +208,12 @@ export class TlvFrame<V extends Typed, H = void> {
     readonly registry: TlvRegistry<V, H>,
     private readonly head?: TlvHead<V, H>,
     private readonly padAfter = false,
+    /**
+     * Whether a TLV running past its container is reported (truncated) before
+     * a length its kind does not allow (bad_length); the families keep the
+     * order their tests and callers have always seen.
+     */
+    private readonly truncationFirst = false,
   ) {}
 
   decode(r: Reader): V {
@@ -210,8 +223,10 @@ export class TlvFrame<V extends Typed, H = void> {
     const code = r.u16(`${reg.what} type`);
     const len = r.u16(`${reg.what} length`);
     const k = reg.forCode(code);
-    reg.checkLength(r, k, code, len, start + 2);
+    reg.checkHeader(r, code, len, start + 2);
+    if (!this.truncationFirst) reg.checkLength(r, k, code, len, start + 2);
     const saved = r.limit(len - 4, reg.what);
+    if (this.truncationFirst) reg.checkLength(r, k, code, len, start + 2);
     const head = this.head === undefined ? (undefined as H) : this.head.decode(r);
     const v = k.decode(r, head, start);
     r.restore(saved, reg.what);
