@@ -6,24 +6,16 @@ import { readIpv4, readIpv6, readMac, writeIpv4, writeIpv6, writeMac } from './a
 import {
   K_PORT, K_U8, K_U16, K_U24, K_U32, K_U64, K_MAC, K_IPV4, K_IPV6,
   OFPXMC_EXPERIMENTER, OFPXMC_OPENFLOW_BASIC, OXM_FIELDS, OXM_FIELD_BY_NAME, OXM_FIELD_NAMES, type OxmFieldInfo,
+  type OxmFieldName,
 } from './oxm-fields.js';
 
 export { describe, inContext, u64, uint } from '../input-checks.js';
 export {
   OXM_FIELDS, OXM_FIELD_BY_NAME, OXM_FIELD_NAMES, oxmFieldCode, oxmFieldName, oxmBasicHeader,
   OFPXMC_NXM_0, OFPXMC_NXM_1, OFPXMC_OPENFLOW_BASIC, OFPXMC_EXPERIMENTER, OFPVID_PRESENT, OFPVID_NONE,
-  type OxmFieldInfo, type OxmKind,
+  type OxmFieldInfo, type OxmKind, type OxmFieldName,
 } from './oxm-fields.js';
 
-/** The 40 OpenFlow-basic OXM fields of OF 1.3.5 §7.2.3.7, by spec name without the OFPXMT_OFB_ prefix. */
-export type OxmFieldName =
-  | 'in_port' | 'in_phy_port' | 'metadata' | 'eth_dst' | 'eth_src' | 'eth_type'
-  | 'vlan_vid' | 'vlan_pcp' | 'ip_dscp' | 'ip_ecn' | 'ip_proto' | 'ipv4_src' | 'ipv4_dst'
-  | 'tcp_src' | 'tcp_dst' | 'udp_src' | 'udp_dst' | 'sctp_src' | 'sctp_dst'
-  | 'icmpv4_type' | 'icmpv4_code' | 'arp_op' | 'arp_spa' | 'arp_tpa' | 'arp_sha' | 'arp_tha'
-  | 'ipv6_src' | 'ipv6_dst' | 'ipv6_flabel' | 'icmpv6_type' | 'icmpv6_code'
-  | 'ipv6_nd_target' | 'ipv6_nd_sll' | 'ipv6_nd_tll' | 'mpls_label' | 'mpls_tc' | 'mpls_bos'
-  | 'pbb_isid' | 'tunnel_id' | 'ipv6_exthdr';
 
 /**
  * Value by field kind: MACs "aa:bb:cc:dd:ee:ff", IPv4/IPv6 addresses as text,
