@@ -50,3 +50,8 @@ export class CodecError extends Error {
 export function isCodecError(e: unknown): e is CodecError {
   return e instanceof CodecError;
 }
+
+/** A reason naming the error a switch would send, so a REST client sees the code (e.g. "bad_match/bad_len"). */
+export function withOfpCode(reason: string, ofp: OfpErrorCode): string {
+  return `${reason} (a switch answers OFPT_ERROR ${ofp.type}/${ofp.code})`;
+}

@@ -2,7 +2,7 @@ import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
 import { readGroupId, readMaxLen, readPortNo, writeGroupId, writeMaxLen, writePortNo } from '../common.js';
 import type { GroupId, MaxLen, PortNo } from '../common.js';
-import { decodeOxm, encodeOxm, type OxmField } from './oxm.js';
+import { decodeOxm, encodeOxm, SET_FIELD_RULES, type OxmField } from './oxm.js';
 import { describe, uint } from '../input-checks.js';
 import { experimenterKind, kind, TlvFrame, TlvRegistry, type TlvKind } from '../tlv.js';
 
@@ -136,7 +136,7 @@ export const ACTIONS = new TlvRegistry<Action>('action', [
     // ofp_action_set_field, OF 1.3.5 §7.2.5: type(2) len(2) field(oxm TLV) pad to 8
     code: 25, type: 'set_field', length: { min: 8 },
     decode(r, _head, start) {
-      const field = decodeOxm(r);
+      const field = decodeOxm(r, SET_FIELD_RULES);
       const want = (r.pos - start + 7) & ~7;
       if (r.end - start !== want) {
         r.fail('bad_length', `set_field action is ${r.end - start} bytes but its OXM pads to ${want}`, start + 2);
@@ -145,7 +145,7 @@ export const ACTIONS = new TlvRegistry<Action>('action', [
       return { type: 'set_field', field };
     },
     encode(w, a, start) {
-      encodeOxm(w, a.field);
+      encodeOxm(w, a.field, SET_FIELD_RULES);
       w.align8(start);
     },
   }),

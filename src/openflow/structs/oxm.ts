@@ -1,6 +1,8 @@
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
 import { describe } from '../input-checks.js';
+import type { OfpErrorCode } from '../codec-error.js';
+import { ofpError } from '../messages/error-codes.js';
 import { readPortNo, writePortNo, type PortNo } from '../common.js';
 import { readIpv4, readIpv6, readMac, writeIpv4, writeIpv6, writeMac } from './addr.js';
 import {
@@ -41,8 +43,43 @@ export interface OxmRaw {
 
 export type OxmField = OxmBasic | OxmRaw;
 
-/** One OXM TLV (header + payload). */
-export function decodeOxm(r: Reader): OxmField {
+/**
+ * The errors a switch answers for a malformed OpenFlow-basic TLV (OF 1.3.4
+ * conformance 430.500/430.510): in a match, and in a set_field action.
+ */
+export interface OxmRules {
+  /** A field code OF 1.3 does not define. */
+  readonly field: OfpErrorCode;
+  /** An oxm_length other than the field's size (twice it with a mask). */
+  readonly len: OfpErrorCode;
+}
+export const MATCH_RULES: OxmRules = Object.freeze({
+  field: ofpError('bad_match', 'bad_field'),
+  len: ofpError('bad_match', 'bad_len'),
+});
+export const SET_FIELD_RULES: OxmRules = Object.freeze({
+  field: ofpError('bad_action', 'bad_set_type'),
+  len: ofpError('bad_action', 'bad_set_len'),
+});
+
+/**
+ * Why a basic-class header (class 0x8000, field, hasmask, length) is invalid,
+ * or undefined when it is not. A mask on a field Table 12 calls unmaskable
+ * is not an error here: Open vSwitch sends and accepts tcp_dst/0xf000 (see
+ * the flow_mod capture), so such a TLV stays raw, byte-exact.
+ */
+function basicProblem(field: number, hasmask: boolean, len: number, rules: OxmRules): [OfpErrorCode, string] | undefined {
+  const info = OXM_FIELDS[field];
+  if (info === undefined) return [rules.field, `OpenFlow-basic OXM field ${field} is not defined by OpenFlow 1.3 (fields 0..${OXM_FIELDS.length - 1})`];
+  const want = hasmask ? 2 * info.length : info.length;
+  if (len !== want) {
+    return [rules.len, `OXM ${info.name}${hasmask ? ' with mask' : ''} has oxm_length ${len}; it must be ${want} (the field is ${info.length} bytes)`];
+  }
+  return undefined;
+}
+
+/** One OXM TLV (header + payload); basic-class TLVs must be well-formed (`rules` say which error a switch gives). */
+export function decodeOxm(r: Reader, rules: OxmRules = MATCH_RULES): OxmField {
   // ofp_oxm TLV, OF 1.3.5 §7.2.3.2: oxm_class(2) oxm_field(7 bits) oxm_hasmask(1 bit) oxm_length(1) payload(oxm_length)
   const start = r.pos;
   r.need(4, 'oxm header');
@@ -65,6 +102,8 @@ export function decodeOxm(r: Reader): OxmField {
         return { field: info.name, value, mask: readValue(r, info.k) };
       }
     }
+    const problem = basicProblem(fh >> 1, (fh & 1) === 1, len, rules);
+    if (problem !== undefined) r.fail(problem[0] === rules.len ? 'bad_length' : 'bad_value', problem[1], start, problem[0]);
   } else if (cls === OFPXMC_EXPERIMENTER && len < 4) {
     // ofp_oxm_experimenter_header: the 4-byte experimenter id counts in oxm_length.
     r.fail('bad_length', `experimenter OXM length ${len} leaves no room for its 4-byte experimenter id`, start + 3);
@@ -95,16 +134,16 @@ function readValue(r: Reader, k: number): OxmValue {
   }
 }
 
-export function encodeOxm(w: Writer, f: OxmField): void {
+export function encodeOxm(w: Writer, f: OxmField, rules: OxmRules = MATCH_RULES): void {
   // ofp_oxm TLV, OF 1.3.5 §7.2.3.2: oxm_class(2) oxm_field(7 bits) oxm_hasmask(1 bit) oxm_length(1) payload
   if (f === null || typeof f !== 'object') {
     w.fail(`an OXM field must be an object like {"field":"eth_type","value":2048}, got ${describe(f)}`);
   }
-  if ((f as OxmRaw).raw !== undefined) return encodeRaw(w, f as OxmRaw);
+  if ((f as OxmRaw).raw !== undefined) return encodeRaw(w, f as OxmRaw, rules);
   const { field, value, mask } = f as OxmBasic;
   const info = typeof field === 'string' ? OXM_FIELD_BY_NAME.get(field) : undefined;
   if (info === undefined) {
-    w.fail(`unknown OXM field ${describe(field)}; expected one of ${OXM_FIELD_NAMES.join(', ')} (or {oxm_class, oxm_field, hasmask, raw})`);
+    w.fail(`unknown OXM field ${describe(field)}; expected one of ${OXM_FIELD_NAMES.join(', ')} (or {oxm_class, oxm_field, hasmask, raw})`, rules.field);
   }
   const masked = mask !== undefined && mask !== null;
   if (masked && !info.maskable) {
@@ -175,7 +214,7 @@ function badValue(w: Writer, info: OxmFieldInfo, v: unknown, what: string): neve
 
 
 
-function encodeRaw(w: Writer, f: OxmRaw): void {
+function encodeRaw(w: Writer, f: OxmRaw, rules: OxmRules): void {
   // ofp_oxm TLV kept whole, OF 1.3.5 §7.2.3.2: header(4) [experimenter(4)] payload(oxm_length - 4 | oxm_length)
   const start = w.pos;
   w.bytes(f.raw);
@@ -192,6 +231,14 @@ function encodeRaw(w: Writer, f: OxmRaw): void {
     (f.hasmask !== undefined && f.hasmask !== hasmask)) {
     w.fail(`raw OXM header says class 0x${cls.toString(16)} field ${field} hasmask ${hasmask}, ` +
       `which disagrees with oxm_class/oxm_field/hasmask; edit raw or drop those keys`);
+  }
+  // A basic-class TLV in raw form is held to the same rules as a decoded one.
+  if (cls === OFPXMC_OPENFLOW_BASIC) {
+    const problem = basicProblem(field, hasmask, n - 4, rules);
+    if (problem !== undefined) {
+      w.pos = start;
+      w.fail(`raw ${problem[1]}`, problem[0]);
+    }
   }
 }
 
