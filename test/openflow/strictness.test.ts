@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { decodeMessage, encodeMessage } from '../../src/openflow/codec.js';
 import { CodecError } from '../../src/openflow/codec-error.js';
 import type { OfpMessage } from '../../src/openflow/message.js';
@@ -24,7 +24,7 @@ function codecError(fn: () => unknown): CodecError {
   throw new Error('expected a CodecError, got none');
 }
 
-function expectOfp(t: Tap.Test, e: CodecError, ofp: Ofp, kind: string, what: string): void {
+function expectOfp(t: Test, e: CodecError, ofp: Ofp, kind: string, what: string): void {
   t.equal(e.kind, kind, `${what}: kind ${kind}`);
   t.strictSame(e.ofp, ofp, `${what}: ${ofp.type}/${ofp.code}`);
   t.match(e.reason, `${ofp.type}/${ofp.code}`, `${what}: the reason names the code`);
