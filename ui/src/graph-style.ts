@@ -21,12 +21,14 @@ export function graphStyle(big: boolean): cytoscape.StylesheetJson {
         'min-zoomed-font-size': big ? 9 : 0,
       },
     },
+    ...(big ? [{ selector: 'node[kind = "host"]', style: { 'border-width': 0, 'text-background-opacity': 0 } }] : []),
     { selector: 'node[kind = "endpoint"]', style: { shape: 'round-diamond', width: 22, height: 22 } },
     {
       selector: 'edge[kind = "link"]',
-      style: { width: 'data(width)', 'line-color': 'data(color)', 'curve-style': 'bezier', 'line-cap': 'round' },
+      style: { width: 'data(width)', 'line-color': 'data(color)', 'curve-style': big ? 'straight' : 'bezier', 'line-cap': big ? 'butt' : 'round' },
     },
-    { selector: 'edge[kind = "attach"]', style: { width: 1.2, 'line-color': '#c3ccd6', 'curve-style': 'straight' } },
+    // haystack: the cheapest edge cytoscape draws; a thousand of them are most of a big map.
+    { selector: 'edge[kind = "attach"]', style: { width: 1.2, 'line-color': '#c3ccd6', 'curve-style': big ? 'haystack' : 'straight' } },
     { selector: 'edge.down', style: { 'line-color': '#d32f2f', 'line-style': 'dashed', 'line-dash-pattern': [6, 4], width: 2.5, opacity: 0.9 } },
     { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#ff9800' } },
     { selector: 'node.match', style: { 'border-width': 4, 'border-color': '#ffd600' } },

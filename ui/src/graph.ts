@@ -12,6 +12,8 @@ import { graphStyle } from './graph-style.js';
 cytoscape.use(fcose as cytoscape.Ext);
 
 const POS_KEY = 'switchyard.positions.v1';
+/** Fitting a handful of nodes would zoom them to giant size. */
+const MAX_FIT_ZOOM = 1.25;
 const PALETTE = ['#00897b', '#8e24aa', '#f4511e', '#3949ab', '#7cb342', '#d81b60', '#6d4c41', '#00acc1'];
 
 export const switchNodeId = (dpid: string): string => `s:${dpid}`;
@@ -55,6 +57,8 @@ export class GraphView {
       pixelRatio: big ? 1 : 'auto',
       boxSelectionEnabled: false,
     });
+    // The side panel opening narrows the map: cytoscape must hear of it.
+    new ResizeObserver(() => this.cy.resize()).observe(container);
     this.cy.on('dragfree', 'node', (e) => {
       const n = e.target as NodeSingular;
       this.positions[n.id()] = { ...n.position() };
@@ -161,7 +165,7 @@ export class GraphView {
     const nodes = this.cy.nodes();
     const known = nodes.filter((n) => this.positions[n.id()] !== undefined);
     if (nodes.length > 0 && known.length === nodes.length) {
-      this.cy.fit(undefined, 40);
+      this.fit();
       return;
     }
     this.runLayout(known.length > 0 ? known.map((n) => ({ nodeId: n.id(), position: this.positions[n.id()]! })) : []);
@@ -187,12 +191,13 @@ export class GraphView {
       edgeElasticity: (e: cytoscape.EdgeSingular) => (e.data('kind') === 'attach' ? 0.9 : 0.45),
       numIter: n > 400 ? 1200 : 2500,
       packComponents: true,
-      fit: true,
+      fit: false,
       padding: 40,
       ...(fixed.length > 0 ? { fixedNodeConstraint: fixed } : {}),
     } as cytoscape.LayoutOptions);
     layout.one('layoutstop', () => {
       this.layoutMs = performance.now() - t0;
+      this.fit();
       this.rememberAll();
     });
     layout.run();
@@ -224,10 +229,21 @@ export class GraphView {
   focus(ids: readonly string[]): void {
     const els = this.cy.collection();
     for (const id of ids) els.merge(this.cy.getElementById(id));
-    if (els.nonempty()) this.cy.animate({ fit: { eles: els.closedNeighborhood(), padding: 80 }, duration: 300 });
+    if (els.empty()) return;
+    this.cy.stop();
+    this.cy.fit(els.closedNeighborhood(), 80);
+    if (this.cy.zoom() > MAX_FIT_ZOOM) {
+      this.cy.zoom(MAX_FIT_ZOOM);
+      this.cy.center(els);
+    }
   }
 
+  /** Everything in view, but a small network not blown up past a readable size. */
   fit(): void {
-    this.cy.fit(undefined, 40);
+    this.cy.fit(undefined, 50);
+    if (this.cy.zoom() > MAX_FIT_ZOOM) {
+      this.cy.zoom(MAX_FIT_ZOOM);
+      this.cy.center();
+    }
   }
 }

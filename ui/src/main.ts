@@ -17,7 +17,7 @@ const api = new ApiClient(params.get('api') ?? '', token);
 const $ = (id: string): HTMLElement => document.getElementById(id)!;
 
 const t0 = performance.now();
-const perf = { firstDrawMs: -1, layoutMs: -1, frames: new FrameMonitor(), renders: 0 };
+const perf = { firstDrawMs: -1, layoutMs: -1, frames: new FrameMonitor(), renders: 0, renderMs: 0, maxRenderMs: 0 };
 let graph: GraphView | null = null;
 let pending: Change | null = null;
 let selectedHosts: string[] = [];
@@ -63,6 +63,7 @@ function render(): void {
   pending = null;
   if (!c || !graph) return;
   const m = live.model;
+  const r0 = performance.now();
   if (c.structure) {
     graph.sync(m);
     counts(m);
@@ -73,7 +74,10 @@ function render(): void {
       document.body.dataset.drawn = 'true';
     }
   } else if (c.stats) graph.updateStats(m);
+  const took = performance.now() - r0;
   perf.renders++;
+  perf.renderMs += took;
+  perf.maxRenderMs = Math.max(perf.maxRenderMs, took);
 }
 
 function onChange(c: Change): void {

@@ -130,6 +130,7 @@ export class TracePanel {
   draw(t: TraceJson, fromHost: string | null): void {
     const marks = traceMarks(t, this.model(), fromHost);
     for (const [cls, ids] of Object.entries(marks)) this.graph.mark(cls, ids);
+    this.graph.focus([...marks.trace, ...marks['trace-end']].filter((id) => !id.startsWith('l:') && !id.startsWith('a:')));
   }
 
   private steps(t: TraceJson): HTMLElement {
