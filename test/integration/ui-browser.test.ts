@@ -16,6 +16,7 @@ const mn = await mininetAvailable();
 const br = browserAvailable();
 const skip = mn !== true ? mn.unavailable : br !== true && !br.fail ? br.unavailable : false;
 const ARTIFACTS = join(REPO_ROOT, '.tap', 'artifacts');
+const DOC_SHOTS = process.env.SY_UI_DOC_SHOTS === '1';
 
 t.test('the web view on a live Mininet network', { skip, timeout: 240_000 }, async (t) => {
   if (br !== true) return t.fail(br.unavailable);
@@ -71,7 +72,7 @@ t.test('the web view on a live Mininet network', { skip, timeout: 240_000 }, asy
   t.ok((await page.$$eval('#panel ol.steps > li', (l) => l.length)) === 3, 'listed step by step');
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, 'ui-trace.png') });
-  if (process.env.SY_UI_DOC_SHOTS === '1') await page.screenshot({ path: join(REPO_ROOT, 'docs', 'img', 'trace.png') });
+  if (DOC_SHOTS) await page.screenshot({ path: join(REPO_ROOT, 'docs', 'img', 'trace.png') });
 
   // A port set down: its link is marked down within 3 s, without a reload.
   await page.click('#panel .close');
@@ -82,8 +83,16 @@ t.test('the web view on a live Mininet network', { skip, timeout: 240_000 }, asy
   await waitInPage(page, 'the link marked down', () => (window as any).__switchyard.cy.edges('[kind = "link"].down').length === 1, 3000);
   const ms = Date.now() - before;
   t.ok(ms <= 3000, `marked down after ${ms} ms`);
+  if (DOC_SHOTS) {
+    // For the documentation's picture: some traffic, so links show their utilisation colours.
+    const ips = net.ready.hosts.map((x) => x.ip);
+    await net.background(net.ready.hosts[3]!.name, ['ping', '-q', '-i', '0.002', '-s', '1400', ips[6]!]);
+    await net.background(net.ready.hosts[4]!.name, ['ping', '-q', '-i', '0.05', '-s', '1000', ips[8]!]);
+    await page.evaluate(() => (window as any).__switchyard.cy.elements().unselect());
+    await waitInPage(page, 'a busy link', () => [...(window as any).__switchyard.model.links.values()].some((l: { bps: number }) => l.bps > 1e6), 15_000);
+  }
   await page.screenshot({ path: join(ARTIFACTS, 'ui-browser.png') });
-  if (process.env.SY_UI_DOC_SHOTS === '1') await page.screenshot({ path: join(REPO_ROOT, 'docs', 'img', 'topology.png') });
+  if (DOC_SHOTS) await page.screenshot({ path: join(REPO_ROOT, 'docs', 'img', 'topology.png') });
   await net.setPort(s1.name, end.port, 'up');
   await waitInPage(page, 'the link back up', () => (window as any).__switchyard.cy.edges('[kind = "link"].down').length === 0, 15_000);
   t.same(errors, [], 'no script errors on the page');

@@ -114,3 +114,31 @@ t.test('a lost connection shows reconnecting, backs off, and resumes', async (t)
   t.ok(x.sockets[1]!.closed);
   t.equal(x.timers.length, 0, 'stopping schedules nothing');
 });
+
+t.test('while live, the snapshot is refreshed now and then (addresses change without events)', async (t) => {
+  let fetches = 0;
+  const timers: { fn: () => void; ms: number }[] = [];
+  const sockets: FakeSocket[] = [];
+  const live = new LiveTopology({
+    fetchSnapshot: async () => {
+      fetches++;
+      return { seq: 5, switches: [], links: [], hosts: [{ ...host('02:00:00:00:00:01'), ipv4: fetches > 1 ? ['10.0.0.1'] : [] }] };
+    },
+    openSocket: (since) => (sockets.push(new FakeSocket(since)), sockets.at(-1)!),
+    setTimer: (fn, ms) => timers.push({ fn, ms }),
+    clearTimer: () => {},
+    onChange: () => {},
+    onStatus: () => {},
+    refreshMs: 15_000,
+  });
+  await live.start();
+  t.equal(timers.length, 0, 'not before the stream is open');
+  sockets[0]!.onopen?.();
+  t.same(timers.map((x) => x.ms), [15_000]);
+  timers.shift()!.fn();
+  await new Promise((r) => setImmediate(r));
+  t.equal(fetches, 2);
+  t.same(live.model.hosts.get('host:02:00:00:00:00:01')?.ipv4, ['10.0.0.1'], 'the address the snapshot now has');
+  t.same(timers.map((x) => x.ms), [15_000], 'and again later');
+  live.stop();
+});

@@ -88,6 +88,10 @@ export async function serveSynthetic(s: Synthetic): Promise<SyntheticServer> {
     sent++;
     for (const c of clients) c.send(text);
   };
+  const stop = (): void => {
+    if (timer !== null) clearInterval(timer);
+    timer = null;
+  };
   return {
     url: `http://127.0.0.1:${addr.port}`,
     sent: () => sent,
@@ -107,12 +111,9 @@ export async function serveSynthetic(s: Synthetic): Promise<SyntheticServer> {
         emit('port.modified', { dpid: victim.dpid, port_no: 1, name: 'x', hw_addr: '02:00:00:00:00:00', up: round % 2 === 0, config: [], state: round % 2 === 0 ? [] : ['link_down'] });
       }, 1000 / perSecond);
     },
-    stopDeltas() {
-      if (timer !== null) clearInterval(timer);
-      timer = null;
-    },
+    stopDeltas: stop,
     async close() {
-      this.stopDeltas();
+      stop();
       for (const c of clients) c.terminate();
       wss.close();
       await new Promise<void>((r) => http.close(() => r()));

@@ -27,8 +27,9 @@ export function networkColor(network: string | null): string {
   return PALETTE[h % PALETTE.length]!;
 }
 
+/** Name, else IPv4, else a global IPv6 address, else the MAC (a link-local fe80:: says less than the MAC does). */
 function hostLabel(h: HostNode): string {
-  return h.name ?? h.ipv4[0] ?? h.ipv6[0] ?? h.mac;
+  return h.name ?? h.ipv4[0] ?? h.ipv6.find((a) => !/^fe80:/i.test(a)) ?? h.mac;
 }
 
 export interface StorageLike {
@@ -58,7 +59,15 @@ export class GraphView {
       boxSelectionEnabled: false,
     });
     // The side panel opening narrows the map: cytoscape must hear of it.
-    new ResizeObserver(() => this.cy.resize()).observe(container);
+    // Keep what was in the middle in the middle, so opening or closing the panel does not push the map aside.
+    let size = { w: container.clientWidth, h: container.clientHeight };
+    new ResizeObserver(() => {
+      const w = container.clientWidth;
+      const hgt = container.clientHeight;
+      this.cy.resize();
+      if (size.w > 0 && size.h > 0) this.cy.panBy({ x: (w - size.w) / 2, y: (hgt - size.h) / 2 });
+      size = { w, h: hgt };
+    }).observe(container);
     this.cy.on('dragfree', 'node', (e) => {
       const n = e.target as NodeSingular;
       this.positions[n.id()] = { ...n.position() };

@@ -22,6 +22,11 @@ export interface LiveDeps {
   clearTimer(t: unknown): void;
   onChange(c: Change, model: TopologyModel): void;
   onStatus(s: LiveStatus, detail: string): void;
+  /**
+   * Refetch the snapshot this often while live: a host gains an address
+   * without an event, and apps' sections change with their own events.
+   */
+  readonly refreshMs?: number;
 }
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
@@ -48,6 +53,7 @@ export class LiveTopology {
     this.stopped = true;
     if (this.retry !== null) this.deps.clearTimer(this.retry);
     if (this.refetchTimer !== null) this.deps.clearTimer(this.refetchTimer);
+    if (this.periodic !== null) this.deps.clearTimer(this.periodic);
     this.socket?.close();
     this.socket = null;
   }
@@ -70,6 +76,7 @@ export class LiveTopology {
     s.onopen = () => {
       this.attempt = 0;
       this.setStatus('live', `live from event ${this.model.seq}`);
+      this.schedulePeriodic();
     };
     s.onmessage = (ev) => this.onMessage(ev.data);
     s.onerror = () => s.close();
@@ -116,6 +123,18 @@ export class LiveTopology {
     if (c.structure || c.stats) this.deps.onChange(c, this.model);
     if (c.refetch === 'gap') void this.refetch().catch(() => this.socket?.close());
     else if (c.refetch) this.refetchSoon();
+  }
+
+  private periodic: unknown = null;
+
+  private schedulePeriodic(): void {
+    const ms = this.deps.refreshMs;
+    if (ms === undefined || this.periodic !== null || this.stopped) return;
+    this.periodic = this.deps.setTimer(() => {
+      this.periodic = null;
+      if (this.socket === null || this.stopped) return;
+      void this.refetch().catch(() => {}).finally(() => this.schedulePeriodic());
+    }, ms);
   }
 
   /** Switch-up and app events: one snapshot a little later covers a burst of them. */

@@ -93,6 +93,7 @@ const live = new LiveTopology({
   clearTimer: (t) => clearTimeout(t as ReturnType<typeof setTimeout>),
   onChange: (c) => onChange(c),
   onStatus: setBanner,
+  refreshMs: 15_000,
 });
 
 function hostActions(id: string): HTMLElement[] {
