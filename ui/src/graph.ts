@@ -8,6 +8,7 @@ import fcose from 'cytoscape-fcose';
 import type { HostNode, TopologyModel } from './model.js';
 import { LEVELS, levelOf, widthOf } from './format.js';
 import { graphStyle } from './graph-style.js';
+import { attachEdgeId as attachId, linkEdgeId, switchNodeId } from './ids.js';
 
 cytoscape.use(fcose as cytoscape.Ext);
 
@@ -16,9 +17,7 @@ const POS_KEY = 'switchyard.positions.v1';
 const MAX_FIT_ZOOM = 1.25;
 const PALETTE = ['#00897b', '#8e24aa', '#f4511e', '#3949ab', '#7cb342', '#d81b60', '#6d4c41', '#00acc1'];
 
-export const switchNodeId = (dpid: string): string => `s:${dpid}`;
-export const linkEdgeId = (id: string): string => `l:${id}`;
-const attachId = (hostId: string): string => `a:${hostId}`;
+export { switchNodeId, linkEdgeId } from './ids.js';
 
 export function networkColor(network: string | null): string {
   if (network === null) return '#5b7fa6';
@@ -111,7 +110,10 @@ export class GraphView {
     for (const h of model.hosts.values()) {
       const attached = h.dpid !== null && model.switches.has(h.dpid);
       want.set(h.id, { group: 'nodes', data: { id: h.id, kind: h.kind, label: hostLabel(h), color: networkColor(h.network), network: h.network ?? '' } });
-      if (attached) want.set(attachId(h.id), { group: 'edges', data: { id: attachId(h.id), kind: 'attach', source: h.id, target: switchNodeId(h.dpid!) } });
+      if (attached) {
+        const up = h.port_no === null || model.switches.get(h.dpid!)?.ports.get(h.port_no)?.up !== false;
+        want.set(attachId(h.id), { group: 'edges', data: { id: attachId(h.id), kind: 'attach', source: h.id, target: switchNodeId(h.dpid!), up: up ? 1 : 0 }, classes: up ? '' : 'down' });
+      }
     }
     for (const l of model.links.values()) {
       if (!model.switches.has(l.a.dpid) || !model.switches.has(l.b.dpid)) continue;
