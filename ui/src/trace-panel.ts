@@ -18,6 +18,14 @@ const PROTOS: Record<string, Record<string, number>> = {
   none: {},
 };
 
+/** The fields an output's header has that differ from the header the hop came in with ("eth_dst=…, vlan_vid=…"), or ''. */
+export function headerChanges(before: Record<string, unknown>, after: Record<string, unknown>): string {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(after)) if (JSON.stringify(before[k]) !== JSON.stringify(v)) out.push(`${k}=${String(v)}`);
+  for (const k of Object.keys(before)) if (!(k in after)) out.push(`no ${k}`);
+  return out.join(', ');
+}
+
 export class TracePanel {
   constructor(
     private readonly panel: Panel,
@@ -105,7 +113,12 @@ export class TracePanel {
         `table ${s.table_id}: `,
         s.flow ? h('span', {}, `priority ${s.flow.priority} · ${ownerText(s.flow.owner)} · `, h('code', {}, matchText(s.flow.match)), ' → ', h('code', {}, instructionsText(s.flow.instructions)))
           : h('span', { class: 'error' }, 'no flow matches')));
-      const outs = hop.outputs.map((o) => h('li', { class: `out ${o.outcome.kind}` }, outcomeText(o.outcome, nameOf), o.via.startsWith('group') ? h('span', { class: 'muted' }, ` (${o.via})`) : null));
+      const outs = hop.outputs.map((o) => {
+        const changed = headerChanges(hop.header, o.header);
+        return h('li', { class: `out ${o.outcome.kind}` }, outcomeText(o.outcome, nameOf),
+          o.via.startsWith('group') ? h('span', { class: 'muted' }, ` (${o.via})`) : null,
+          changed ? h('div', { class: 'rewrite' }, 'header now ', h('code', {}, changed)) : null);
+      });
       list.append(h('li', { class: 'hop' },
         h('div', { class: 'hop-head' }, `${nameOf(hop.dpid)}`, h('span', { class: 'muted' }, ` in port ${hop.in_port}`)),
         h('ul', {}, ...tables),
