@@ -79,8 +79,8 @@ export async function clickNode(page: Page, id: string): Promise<void> {
 }
 
 /** Poll a page-side predicate until it holds, or throw saying what did not happen. */
-export async function waitInPage<T>(page: Page, what: string, fn: () => T | false | undefined | null, timeoutMs = 15_000): Promise<T> {
-  const h = await page.waitForFunction(fn, undefined, { timeout: timeoutMs, polling: 100 }).catch((e: unknown) => {
+export async function waitInPage<T>(page: Page, what: string, fn: (arg: any) => T | false | undefined | null, timeoutMs = 15_000, arg?: unknown): Promise<T> {
+  const h = await page.waitForFunction(fn, arg, { timeout: timeoutMs, polling: 100 }).catch((e: unknown) => {
     throw new Error(`${what}: not within ${timeoutMs} ms (${String(e).split('\n')[0]})`);
   });
   return (await h.jsonValue()) as T;

@@ -21,6 +21,7 @@ const perf = { firstDrawMs: -1, layoutMs: -1, frames: new FrameMonitor(), render
 let graph: GraphView | null = null;
 let pending: Change | null = null;
 let selectedHosts: string[] = [];
+let primed: TopologySnapshot | null = null;
 
 const panel = new Panel($('panel'), api);
 
@@ -87,7 +88,12 @@ function onChange(c: Change): void {
 }
 
 const live = new LiveTopology({
-  fetchSnapshot: () => api.get<TopologySnapshot>('/api/v1/topology'),
+  fetchSnapshot: () => {
+    // The snapshot boot fetched to size the map is the first one: no second download of a big topology.
+    const s = primed;
+    primed = null;
+    return s ? Promise.resolve(s) : api.get<TopologySnapshot>('/api/v1/topology');
+  },
   openSocket: (since) => new WebSocket(api.wsUrl(`/api/v1/events?stats=1&since=${since}`)) as unknown as SocketLike,
   setTimer: (fn, ms) => setTimeout(fn, ms),
   clearTimer: (t) => clearTimeout(t as ReturnType<typeof setTimeout>),
@@ -161,6 +167,7 @@ async function boot(): Promise<void> {
   // Before anything is drawn, ask how big the network is: big ones get the cheaper rendering options.
   const first = await api.get<TopologySnapshot>('/api/v1/topology').catch(() => null);
   const big = first !== null && first.switches.length + first.hosts.length > 400;
+  primed = first;
   graph = new GraphView($('cy'), localStorage, big);
   traces = new TracePanel(panel, api, graph, () => live.model);
   graph.cy.on('tap', 'node', (e) => {
