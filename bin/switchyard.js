@@ -24,5 +24,12 @@ if (!existsSync(entry) || statSync(entry).mtimeMs < newest(join(root, 'src'))) {
   execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], quiet);
 }
 
-const { main } = await import(entry);
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+if (argv[0] === 'lab') {
+  // `switchyard lab NAME`: the Wireshark-verified labs of mininet/labs/ (src/lab/).
+  const { lab } = await import(join(root, 'dist', 'src', 'lab', 'main.js'));
+  process.exitCode = await lab(argv.slice(1));
+} else {
+  const { main } = await import(entry);
+  process.exitCode = await main(argv);
+}
