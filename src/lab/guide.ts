@@ -10,10 +10,16 @@ export interface GuideFacts {
   readonly outDir: string;
   readonly captures: { readonly of: string; readonly hosts: string | undefined };
   readonly controllerLog: string;
+  readonly repo: string;
 }
 
 /** `{p}` in a lab's text is the node-name prefix (empty by default: h1, s1 as in `mn`). */
 export const withPrefix = (text: string, prefix: string): string => text.replaceAll('{p}', prefix);
+
+/** The guide's placeholders: {p} prefix, {http} the REST base URL, {of} the OpenFlow port, {repo} the checkout. */
+function fill(text: string, f: GuideFacts): string {
+  return withPrefix(text, f.prefix).replaceAll('{http}', f.httpBase).replaceAll('{of}', String(f.ofPort)).replaceAll('{repo}', f.repo);
+}
 
 const pad = (s: string, n: number): string => (s.length >= n ? s + '  ' : s + ' '.repeat(n - s.length));
 
@@ -23,7 +29,7 @@ export function guideText(lab: Lab, f: GuideFacts): string {
   const lines = [
     '',
     `━━ Lab ${s.number}: ${s.title} ━━`,
-    withPrefix(s.guide.intro, f.prefix),
+    fill(s.guide.intro, f),
     '',
     `controller   OpenFlow tcp:127.0.0.1:${f.ofPort}   REST ${f.httpBase}/api/v1   log ${rel(f.controllerLog)}`,
     `web view     ${f.httpBase}/          API docs ${f.httpBase}/api/v1/docs`,
@@ -31,7 +37,7 @@ export function guideText(lab: Lab, f: GuideFacts): string {
     `             wireshark -d tcp.port==${f.ofPort},openflow -r ${rel(f.captures.of)}   (reload with Ctrl-R while the lab runs)`,
     '',
     'try at the mininet> prompt:',
-    ...s.guide.try.map(([cmd, why]) => `  ${pad(withPrefix(cmd, f.prefix), 40)}${withPrefix(why, f.prefix)}`),
+    ...s.guide.try.map(([cmd, why]) => `  ${pad(fill(cmd, f), 40)}${fill(why, f)}`),
     '',
     'Wireshark display filters:',
     ...s.guide.filters.map(([flt, why]) => `  ${pad(flt, 44)}${why}`),

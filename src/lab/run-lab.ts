@@ -138,7 +138,7 @@ export async function runLab(lab: Lab, o: RunOptions): Promise<number> {
     const connected = await runStep({ do: 'wait_switches', count: want, timeoutMs: 30_000 }, ctx);
     if (!o.check) {
       if (!connected?.ok) o.out.write(`warning: ${connected?.label}: ${connected?.detail}\n`);
-      o.out.write(guideText(lab, { prefix: o.prefix, ofPort, httpBase, outDir: o.outDir, captures: ctx.captures, controllerLog }) + '\n');
+      o.out.write(guideText(lab, { prefix: o.prefix, ofPort, httpBase, outDir: o.outDir, captures: ctx.captures, controllerLog, repo: root }) + '\n');
       inCli = true;
       await driver.call('cli', {}, 2 ** 31 - 1);
       inCli = false;

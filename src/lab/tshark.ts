@@ -109,6 +109,11 @@ export interface ExpertFinding {
 /** Findings every lab tolerates, each for a reason that is not the lab's to fix. */
 export const ALWAYS_TOLERATED: readonly Tolerated[] = [
   {
+    message: 'D-SACK Sequence',
+    protocol: 'tcp',
+    why: 'a duplicate-SACK on the loopback (a retransmission on a busy machine), TCP not OpenFlow',
+  },
+  {
     message: 'Trailing stray characters',
     protocol: 'lldp',
     why: "the LLDP probe's Port ID (subtype 2) holds the port number as 4 binary bytes, as Ryu's does; Wireshark expects text there",
