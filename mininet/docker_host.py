@@ -146,6 +146,7 @@ def netem_available():
 
 
 NETEM_PARAMS = ('delay', 'jitter', 'loss')
+_warned = set()
 
 
 class SafeTCIntf(TCIntf):
@@ -155,8 +156,10 @@ class SafeTCIntf(TCIntf):
     def config(self, **params):
         asked = {k: params[k] for k in NETEM_PARAMS if params.get(k)}
         if asked and not netem_available():
-            warn('*** %s: this kernel has no netem qdisc: %s ignored (bandwidth limit kept)\n'
-                 % (self.name, ', '.join('%s=%s' % kv for kv in sorted(asked.items()))))
+            if self.name not in _warned:  # Mininet configures an interface more than once
+                _warned.add(self.name)
+                warn('*** %s: this kernel has no netem qdisc: %s ignored (bandwidth limit kept)\n'
+                      % (self.name, ', '.join('%s=%s' % kv for kv in sorted(asked.items()))))
             params = {k: v for k, v in params.items() if k not in NETEM_PARAMS}
         return TCIntf.config(self, **params)
 

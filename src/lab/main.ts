@@ -3,13 +3,14 @@ import { parseArgs } from 'node:util';
 import { findLab, listLabs, repoRoot, LabSpecError } from './spec.js';
 import { runLab } from './run-lab.js';
 
-export const LAB_USAGE = `usage: switchyard lab NAME [--check] [--prefix P] [--out DIR] [--of-port N] [--http-port N] [-- START-OPTIONS]
+export const LAB_USAGE = `usage: switchyard lab NAME [--check | --no-cli] [--prefix P] [--out DIR] [--of-port N] [--http-port N] [-- START-OPTIONS]
        switchyard lab --list
 
 Starts the controller, the lab's Mininet network and tshark captures, and
 drops into the Mininet CLI with a guide. --check runs the lab's steps
 unattended and prints a table of checks (exit 0 only if all held).
   --prefix P   prefix for switch and host names (default none: h1, s1 as in mn)
+  --no-cli     no mininet> prompt: keep the network up until Ctrl-C (no terminal)
   --out DIR    where captures and logs go (default .switchyard/labs/NAME)
   -- ...       the rest goes to the controller as \`switchyard start\` options (e.g. -- --apps l2-switch,blocklist)
 Labs: mininet/labs/NAME/ (README.md and lab.json).`;
@@ -21,7 +22,7 @@ export async function lab(args: readonly string[]): Promise<number> {
     v = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { check: { type: 'boolean' }, list: { type: 'boolean' }, prefix: { type: 'string' }, out: { type: 'string' }, 'of-port': { type: 'string' }, 'http-port': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { check: { type: 'boolean' }, 'no-cli': { type: 'boolean' }, list: { type: 'boolean' }, prefix: { type: 'string' }, out: { type: 'string' }, 'of-port': { type: 'string' }, 'http-port': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (e) {
     process.stderr.write(`switchyard lab: ${(e as Error).message}\n${LAB_USAGE}\n`);
@@ -60,6 +61,7 @@ export async function lab(args: readonly string[]): Promise<number> {
     const port = (s: string | undefined): number | undefined => (s === undefined ? undefined : Number(s));
     return await runLab(found, {
       check: o.check === true,
+      noCli: o['no-cli'] === true,
       prefix,
       outDir: o.out ?? join(repoRoot(), '.switchyard', 'labs', found.name),
       ...(o['of-port'] !== undefined ? { ofPort: port(o['of-port']) } : {}),

@@ -20,6 +20,8 @@ import { guideText, tableText, withPrefix } from './guide.js';
 
 export interface RunOptions {
   readonly check: boolean;
+  /** build the network and keep it up (no Mininet CLI) until SIGINT/SIGTERM: for a run without a terminal */
+  readonly noCli?: boolean;
   readonly prefix: string;
   readonly outDir: string;
   /** fixed ports for a person (default 6653/8080, any free port if taken); --check always uses free ones */
@@ -139,9 +141,14 @@ export async function runLab(lab: Lab, o: RunOptions): Promise<number> {
     if (!o.check) {
       if (!connected?.ok) o.out.write(`warning: ${connected?.label}: ${connected?.detail}\n`);
       o.out.write(guideText(lab, { prefix: o.prefix, ofPort, httpBase, outDir: o.outDir, captures: ctx.captures, controllerLog, repo: root }) + '\n');
-      inCli = true;
-      await driver.call('cli', {}, 2 ** 31 - 1);
-      inCli = false;
+      if (o.noCli) {
+        o.out.write('no Mininet CLI (--no-cli): the network stays up until Ctrl-C or SIGTERM\n');
+        await driver.done; // the signal handlers above clean up and exit
+      } else {
+        inCli = true;
+        await driver.call('cli', {}, 2 ** 31 - 1);
+        inCli = false;
+      }
       await cleanup();
       o.out.write(`lab ended; captures kept in ${o.outDir}\n`);
       return 0;
