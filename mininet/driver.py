@@ -76,13 +76,12 @@ class LabCLI(CLI):
     prompt = 'mininet> '
 
     def run(self):
-        while True:
-            try:
-                self.cmdloop()
-                return
-            except KeyboardInterrupt:
-                output('\n')
-                return
+        try:
+            if self.isatty():
+                subprocess.run(['stty', 'echo', 'sane', 'intr', '^C'], check=False)  # as Mininet's CLI.run
+            self.cmdloop()
+        except KeyboardInterrupt:
+            output('\n')
 
 
 class Shutdown(Exception):
