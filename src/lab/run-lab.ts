@@ -128,14 +128,17 @@ export async function runLab(lab: Lab, o: RunOptions): Promise<number> {
     const http = controller.httpAddress;
     const httpBase = `http://${http?.host ?? '127.0.0.1'}:${http?.port ?? 0}`;
     const ofFile = join(o.outDir, 'openflow.pcapng');
-    captures.push(await startCapture(['lo'], ofFile, `tcp port ${ofPort}`));
+    const sendFrameTool = join(root, 'mininet', 'tools', 'send_frame.py');
+    // The end-of-capture marker's port: any port nobody listens on will do (the datagram is only captured).
+    const markerPort = 40000 + (process.pid % 20000);
+    captures.push(await startCapture(['lo'], ofFile, `tcp port ${ofPort}`, { udpPort: markerPort }));
     driver = DriverClient.start(join(root, 'mininet', 'driver.py'), { topo: lab.spec.topo, prefix: o.prefix, controller: { ip: '127.0.0.1', port: ofPort } }, { interactive: !o.check, outDir: o.outDir });
     const ready = await driver.ready();
     const switchNames = new Set(ready.switches.map((s) => s.name));
     const ports = ready.interfaces.filter((i) => switchNames.has(i.replace(/-eth\d+$/, '')));
     const hostsFile = ports.length ? join(o.outDir, 'hosts.pcapng') : undefined;
-    if (hostsFile) captures.push(await startCapture(ports, hostsFile));
-    const ctx = { driver, restBase: httpBase, ofPort, captures: { of: ofFile, hosts: hostsFile }, sendFrameTool: join(root, 'mininet', 'tools', 'send_frame.py') };
+    if (hostsFile && ports[0]) captures.push(await startCapture(ports, hostsFile, undefined, { iface: ports[0], sendFrameTool }));
+    const ctx = { driver, restBase: httpBase, ofPort, captures: { of: ofFile, hosts: hostsFile }, sendFrameTool };
     const want = lab.spec.waitSwitches ?? topoSwitchCount(lab.spec.topo);
     const connected = await runStep({ do: 'wait_switches', count: want, timeoutMs: 30_000 }, ctx);
     if (!o.check) {
@@ -164,7 +167,12 @@ export async function runLab(lab: Lab, o: RunOptions): Promise<number> {
         rows.push({ label: 'label' in s && s.label ? s.label : `step ${s.do}`, ok: false, detail: (e as Error).message });
       }
     }
-    for (const c of captures.splice(0)) await c.stop();
+    for (const c of captures) {
+      if (!(await c.drain())) rows.push({ label: 'tshark caught up with the traffic', ok: false, detail: `${c.file}: the end-of-capture marker never arrived (tshark too far behind?)` });
+    }
+    for (const c of captures.splice(0)) {
+      if (!(await c.stop())) rows.push({ label: 'tshark closed its capture cleanly', ok: false, detail: `${c.file}: tshark had to be killed; the end of the capture may be missing` });
+    }
     rows.push(...(await evaluateCaptures(lab, ofPort, ctx.captures)));
     o.out.write(tableText(lab, rows));
     o.out.write(`captures and logs: ${o.outDir}\n`);

@@ -11,7 +11,14 @@ const MAX_BUFFER = 512 * 1024 * 1024;
 
 export interface Capture {
   readonly file: string;
-  stop(): Promise<void>;
+  /**
+   * Sends a marker through the capture and waits until it is in the file: on
+   * a loaded machine dumpcap can lag seconds behind, and what it has not
+   * read yet when stopped is lost.
+   */
+  drain(): Promise<boolean>;
+  /** Ends the capture; false when tshark had to be killed (the end of the file may be missing). */
+  stop(): Promise<boolean>;
 }
 
 /**
@@ -19,8 +26,27 @@ export interface Capture {
  * own process group, so a Ctrl-C typed in the Mininet CLI does not end it
  * before the lab does.
  */
-export function startCapture(ifaces: readonly string[], file: string, bpf?: string): Promise<Capture> {
-  const args = [...ifaces.flatMap((i) => ['-i', i]), ...(bpf ? ['-f', bpf] : []), '-w', file, '-q'];
+export type Marker = { readonly udpPort: number } | { readonly iface: string; readonly sendFrameTool: string };
+
+const MARKER_ETHERTYPE = '88b5'; // IEEE 802 local experimental
+const MARKER_FRAME = `02000000000002000000000f${MARKER_ETHERTYPE}` + Buffer.from('switchyard lab capture end').toString('hex');
+
+async function sendMarker(m: Marker): Promise<void> {
+  if ('udpPort' in m) {
+    const { createSocket } = await import('node:dgram');
+    const sock = createSocket('udp4');
+    await new Promise<void>((r) => sock.send('switchyard lab capture end', m.udpPort, '127.0.0.1', () => r()));
+    sock.close();
+  } else {
+    // Sent out of a switch-side port towards its host, which drops it; the port's capture sees it leave.
+    await exec('/usr/bin/python3', [m.sendFrameTool, MARKER_FRAME, '1', m.iface]);
+  }
+}
+
+export function startCapture(ifaces: readonly string[], file: string, bpf: string | undefined, marker: Marker): Promise<Capture> {
+  const filter = bpf && 'udpPort' in marker ? `(${bpf}) or udp port ${marker.udpPort}` : bpf;
+  const markerFilter = 'udpPort' in marker ? `udp.port == ${marker.udpPort}` : `eth.type == 0x${MARKER_ETHERTYPE}`;
+  const args = [...ifaces.flatMap((i) => ['-i', i]), ...(filter ? ['-f', filter] : []), '-w', file, '-q'];
   const p: ChildProcess = spawn('tshark', args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   let started = false;
@@ -49,23 +75,40 @@ export function startCapture(ifaces: readonly string[], file: string, bpf?: stri
         const exited = new Promise<void>((r) => p.once('exit', () => r()));
         resolve({
           file,
+          async drain() {
+            const t0 = Date.now();
+            let sent = 0;
+            while (Date.now() - t0 < 60_000) {
+              if (Date.now() - t0 >= sent * 10_000) {
+                await sendMarker(marker).catch(() => {});
+                sent++;
+              }
+              if ((await countFrames(file, 0, markerFilter, true).catch(() => 0)) > 0) return true;
+              await new Promise((r) => setTimeout(r, 500));
+            }
+            return false;
+          },
           async stop() {
-            if (p.exitCode === null && p.signalCode === null && p.pid) {
+            if (p.exitCode !== null || p.signalCode !== null || !p.pid) return p.exitCode === 0 || p.signalCode === 'SIGINT';
+            const pid = p.pid;
+            try {
+              // tshark and its dumpcap both: each flushes and closes the file on SIGINT
+              process.kill(-pid, 'SIGINT');
+            } catch {
+              /* gone already */
+            }
+            let killed = false;
+            const t = setTimeout(() => {
+              killed = true;
               try {
-                process.kill(p.pid, 'SIGINT'); // tshark flushes and closes the file on SIGINT
+                process.kill(-pid, 'SIGKILL');
               } catch {
                 /* gone already */
               }
-              const t = setTimeout(() => {
-                try {
-                  if (p.pid) process.kill(-p.pid, 'SIGKILL');
-                } catch {
-                  /* gone already */
-                }
-              }, 10_000);
-              await exited;
-              clearTimeout(t);
-            }
+            }, 60_000);
+            await exited;
+            clearTimeout(t);
+            return !killed;
           },
         });
       }
