@@ -29,5 +29,12 @@ if (existsSync(join(root, 'ui', 'src')) && (!existsSync(page) || statSync(page).
   execFileSync(process.execPath, [join(root, 'scripts', 'build-ui.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-const { main } = await import(entry);
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+if (argv[0] === 'lab') {
+  // `switchyard lab NAME`: the Wireshark-verified labs of mininet/labs/ (src/lab/).
+  const { lab } = await import(join(root, 'dist', 'src', 'lab', 'main.js'));
+  process.exitCode = await lab(argv.slice(1));
+} else {
+  const { main } = await import(entry);
+  process.exitCode = await main(argv);
+}

@@ -9,9 +9,10 @@ Spec: topo is "single,N", "linear,N", "tree,DEPTH,FANOUT" (numbered exactly
 as `mn --topo` numbers them) or {"switches": [...], "hosts": [...],
 "links": [...]} where a switch is "s1" or {"name", "dpid"}, a host is "h1"
 or {"name", "ip", "mac"} and a link is ["s1", "s2"] or {"a", "b", "aPort",
-"bPort"}. Every node name gets the prefix (switch s1 -> x7s1); switch n gets
+"bPort", "bw"} (bw in Mbit/s: a TCLink, htb). Every node name gets the prefix (switch s1 -> x7s1); switch n gets
 dpid n (the digits at the end of its name) unless a dpid is given. Switches
-are OVSSwitch datapath=user protocols=OpenFlow13 failMode=secure.
+are OVSSwitch datapath=user protocols=OpenFlow13 failMode=secure (a switch may
+give its own "protocols", e.g. "OpenFlow10").
 Optional: "controllers": [{ip, port, protocol}] (protocol "ssl" needs "ssl":
 {"key","cert","ca"} file paths, set with `ovs-vsctl set-ssl`, which is global
 to the machine and restored on exit), "ipBase", "autoSetMacs" (default true).
@@ -21,7 +22,10 @@ one answer per line on stdout: {"id": 1, "ok": true, "result": ...} or
 {"id": 1, "ok": false, "error": "..."}. Commands: pingall {timeout, parallel},
 ping {src, dst, count, timeout, interval}, links, hosts, switches,
 link {a, b, state}, port {switch, port, state}, cmd {host, args, timeout,
-background}, dump_flows {switch, table}, stop. Node names may be given with or
+background}, dump_flows {switch, table}, cli, stop.
+With `--proto-fd N` (first argument) the protocol runs both ways on fd N and
+stdin/stdout stay the terminal's: `cli` then runs Mininet's CLI there until
+the person types exit, Ctrl-D or Ctrl-C at the prompt (used by `switchyard lab`). Node names may be given with or
 without the prefix. Logs go to stderr. The first stdout line is
 {"ready": true, ...} (or {"ready": false, "error"}). stop, stdin EOF, SIGTERM,
 SIGINT and SIGHUP all tear the network down (net.stop() deletes its bridges
@@ -38,19 +42,46 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 # Keep stdout for the protocol only: anything else that writes to fd 1
-# (Mininet's output(), child processes) lands on stderr.
-PROTO = os.fdopen(os.dup(1), 'w', buffering=1)
-os.dup2(2, 1)
-sys.stdout = sys.stderr
+# (Mininet's output(), child processes) lands on stderr. With --proto-fd N
+# the protocol runs both ways on fd N instead (a socket the caller passed),
+# which leaves the terminal on stdin/stdout for the `cli` command.
+PROTO_FD = None
+if len(sys.argv) > 2 and sys.argv[1] == '--proto-fd':
+    PROTO_FD = int(sys.argv[2])
+    del sys.argv[1:3]
+if PROTO_FD is None:
+    PROTO = os.fdopen(os.dup(1), 'w', buffering=1)
+    PROTO_IN = sys.stdin
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+else:
+    PROTO = os.fdopen(os.dup(PROTO_FD), 'w', buffering=1)
+    PROTO_IN = os.fdopen(PROTO_FD, 'r', buffering=1)
 
-from mininet.log import setLogLevel, info, error  # noqa: E402
+from mininet.cli import CLI  # noqa: E402
+from mininet.log import lg, setLogLevel, info, error, output  # noqa: E402
 from mininet.net import Mininet  # noqa: E402
 from mininet.node import OVSSwitch, RemoteController  # noqa: E402
 from mininet.topo import Topo  # noqa: E402
+from mininet.link import TCLink  # noqa: E402
 
 IFNAMSIZ = 15
 PORT_ACTIONS = {'up', 'down', 'stp', 'no-stp', 'receive', 'no-receive', 'receive-stp', 'no-receive-stp',
                 'forward', 'no-forward', 'flood', 'no-flood', 'packet-in', 'no-packet-in'}
+
+
+class LabCLI(CLI):
+    """Mininet's CLI, except that Ctrl-C at the prompt ends it (and so the lab);
+    Ctrl-C while a host command runs still only interrupts that command."""
+    prompt = 'mininet> '
+
+    def run(self):
+        try:
+            if self.isatty():
+                subprocess.run(['stty', 'echo', 'sane', 'intr', '^C'], check=False)  # as Mininet's CLI.run
+            self.cmdloop()
+        except KeyboardInterrupt:
+            output('\n')
 
 
 class Shutdown(Exception):
@@ -162,7 +193,8 @@ class SpecTopo(Topo):
             s = {'name': s} if isinstance(s, str) else dict(s)
             name = prefix + s['name']
             dpid = dpid_hex(s['dpid']) if 'dpid' in s else dpid_hex(number_of(s['name'], i + 1))
-            self.addSwitch(name, dpid=dpid)
+            opts = {'protocols': s['protocols']} if 'protocols' in s else {}
+            self.addSwitch(name, dpid=dpid, **opts)
             names.add(name)
         for h in t.get('hosts', []):
             h = {'name': h} if isinstance(h, str) else dict(h)
@@ -181,6 +213,8 @@ class SpecTopo(Topo):
                 opts['port1'] = int(ln['aPort'])
             if 'bPort' in ln:
                 opts['port2'] = int(ln['bPort'])
+            if 'bw' in ln:
+                opts.update(cls=TCLink, bw=float(ln['bw']))
             self.addLink(a, b, **opts)
 
 
@@ -397,6 +431,22 @@ class Driver:
         lines = run(args).splitlines()
         return [ln.strip() for ln in lines if ln.strip() and not ln.startswith('OFPST_FLOW')]
 
+    def cli(self):
+        """Mininet's own CLI on the terminal (only with --proto-fd: stdin is the
+        person's). SIGINT goes back to Python's default meanwhile, so that
+        Ctrl-C interrupts a command as in `mn`."""
+        if PROTO_FD is None:
+            raise CommandError('cli needs --proto-fd (stdin carries the protocol otherwise)')
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+        level = lg.getEffectiveLevel()
+        setLogLevel('output')  # what the person's commands print is logged at 'output'
+        try:
+            LabCLI(self.net)
+        finally:
+            lg.setLevel(level)
+            signal.signal(signal.SIGINT, previous)
+        return {}
+
     def handle(self, req):
         c = req.get('cmd')
         a = {k: v for k, v in req.items() if k not in ('cmd', 'id')}
@@ -418,6 +468,8 @@ class Driver:
             return self.cmd(a['host'], a['args'], a.get('timeout', 30), a.get('background', False))
         if c == 'dump_flows':
             return self.dump_flows(a['switch'], a.get('table'))
+        if c == 'cli':
+            return self.cli()
         raise CommandError('unknown command %r' % c)
 
 
@@ -439,7 +491,7 @@ def main():
     try:
         arg = sys.argv[1] if len(sys.argv) > 1 else '-'
         try:
-            driver = Driver(json.loads(sys.stdin.readline() if arg == '-' else arg))
+            driver = Driver(json.loads(PROTO_IN.readline() if arg == '-' else arg))
             driver.start()
         except (Shutdown, KeyboardInterrupt):
             raise
@@ -448,7 +500,7 @@ def main():
             code = 1
             return code
         while True:
-            line = sys.stdin.readline()
+            line = PROTO_IN.readline()
             if not line:
                 log('stdin closed: stopping')
                 break
