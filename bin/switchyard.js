@@ -23,6 +23,11 @@ if (!existsSync(entry) || statSync(entry).mtimeMs < newest(join(root, 'src'))) {
   if (!existsSync(join(root, 'node_modules', '.bin', 'tsc'))) execFileSync('npm', ['ci', '--no-audit', '--no-fund'], quiet);
   execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], quiet);
 }
+// The web view the controller serves at /: built the same way when missing or older than ui/.
+const page = join(root, 'dist', 'ui', 'app.js');
+if (existsSync(join(root, 'ui', 'src')) && (!existsSync(page) || statSync(page).mtimeMs < newest(join(root, 'ui')))) {
+  execFileSync(process.execPath, [join(root, 'scripts', 'build-ui.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+}
 
 const argv = process.argv.slice(2);
 if (argv[0] === 'lab') {
