@@ -78,6 +78,14 @@ export function coreEventLine(e: CoreOwnedEvent): EventLine {
 
 const CORE = new Set<string>(CORE_EVENT_TYPES);
 
+/** Keys pino writes itself: an event field of that name (a port's or an app's `name`) would shadow it in the JSON. */
+const RESERVED = new Set(['name', 'msg', 'level', 'time', 'pid', 'hostname']);
+
+function unreserved(data: object): object {
+  if (!Object.keys(data).some((k) => RESERVED.has(k))) return data;
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [RESERVED.has(k) ? `event_${k}` : k, v]));
+}
+
 /** The line for any event: apps' own types at debug, rate-limited. */
 export function eventLine(e: AnyCoreEvent): EventLine {
   if (CORE.has(e.type)) return coreEventLine(e as CoreOwnedEvent);
@@ -122,7 +130,7 @@ export function logEvents(events: EventBus, o: EventLogOptions): () => void {
   const unsubscribe = events.subscribe((e) => {
     const line = eventLine(e);
     if (line.level === 'off') return;
-    const obj = { event: e.type, seq: e.seq, ...(line.fields ?? e.data) };
+    const obj = { event: e.type, seq: e.seq, ...unreserved(line.fields ?? e.data) };
     if (!line.limited) {
       write(line.level, obj, line.msg);
       return;

@@ -81,4 +81,6 @@ t.test('levels: flow errors warn, topology info, ports and switches debug', asyn
   events.emit('switch.up', { dpid: 'a', ports: 1, hw_desc: '', sw_desc: '' });
   events.emit('stats.ports', { dpid: 'a', ports: [] });
   t.same(lines.map((l) => [l.obj.event, l.level]), [['flow.error', 'warn'], ['link.up', 'info'], ['port.modified', 'debug'], ['switch.up', 'debug']]);
+  t.equal(lines[2]!.obj.event_name, 'p1', 'a field pino writes itself (name) is renamed, not shadowed');
+  t.notOk('name' in lines[2]!.obj);
 });
