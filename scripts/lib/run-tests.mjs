@@ -22,8 +22,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const OUT = 'dist-test';
-/** What the tests import: the sources, the tests and their helpers, the Mininet client. */
-const SOURCE_DIRS = ['src', 'test', 'mininet'];
+/** What the tests import: the sources, the web view's modules, the tests and their helpers, the Mininet client. */
+const SOURCE_DIRS = ['src', 'ui', 'test', 'mininet'];
 
 function tsFiles(dir, out = []) {
   let entries;
@@ -35,7 +35,7 @@ function tsFiles(dir, out = []) {
   for (const e of entries) {
     const rel = `${dir}/${e.name}`;
     if (e.isDirectory()) {
-      if (e.name !== 'node_modules' && e.name !== 'fixtures') tsFiles(rel, out);
+      if (e.name !== 'node_modules' && e.name !== 'fixtures' && e.name !== 'dist') tsFiles(rel, out);
     } else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(rel);
   }
   return out;
