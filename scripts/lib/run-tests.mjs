@@ -2,7 +2,7 @@
 // The test command's runner: compile the TypeScript once, then let tap run
 // the JavaScript. tap on .ts files loads ts-node into every test process
 // (one per file) and compiles there; that start-up was most of the suite's
-// time. Here esbuild transpiles src/, test/ and mininet/ into dist-test/ in
+// time. Here esbuild transpiles src/, ui/, test/ and mininet/ into dist-test/ in
 // about a second (types are checked once, by `npm run typecheck`), and tap
 // runs dist-test/test/**/*.test.js with TAP_TYPE_STRIP_ONLY=1 so its
 // TypeScript plugin loads nothing. tap's reporting is unchanged; source maps
