@@ -12,6 +12,7 @@ import { ROUTES } from './routes/index.js';
 import { RYU_ROUTES } from './ryu/index.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { mountAppRoutes } from './app-routes.js';
+import { registerUiRoutes } from './routes/ui.js';
 
 export interface ApiOptions {
   readonly auth: AuthOptions;
@@ -71,6 +72,8 @@ export async function buildApi(core: Core, opts: ApiOptions): Promise<Api> {
     for (const r of RYU_ROUTES) r(root, ctx);
     // Where Prometheus scrapes by default; the same metrics as /api/v1/metrics.
     registerMetricsRoute(root, ctx, '/metrics');
+    // The web view at / (and its files under /ui/).
+    registerUiRoutes(root);
   });
   return { app, ctx };
 }

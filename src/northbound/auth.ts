@@ -60,6 +60,8 @@ export function installAuth(app: FastifyInstance, opts: AuthOptions): void {
   const tokens = opts.tokens.map((t) => Buffer.from(t));
   app.addHook('onRequest', async (req, reply) => {
     if (req.url === '/api/v1/health' || req.url.startsWith('/api/v1/docs') || req.url === '/api/v1/openapi.json') return;
+    // The web view's page and files hold no data (the page then calls the API with a token).
+    if (req.method === 'GET' && (req.url === '/' || req.url.startsWith('/?') || req.url.startsWith('/ui/'))) return;
     if (opts.openReads && isRead(req)) return;
     const given = bearerToken(req);
     if (given === undefined || !tokenMatches(given, tokens)) closeRefusedUpgrade(req, reply);

@@ -83,13 +83,18 @@ const tableOrAll = { type: 'string', description: 'a table 0..254, or "all" (def
 const portText = { type: 'string', description: 'only flows that output to this port (number or reserved name)' } as const;
 const groupText = { type: 'string', description: 'only flows that forward to this group' } as const;
 
+const ownerText = {
+  type: 'string',
+  description: 'only flows of this owner: an app name (as GET /apps lists them, or "core"/"topology"), "api" for flows added through this API, "none" for the rest',
+} as const;
+
 export const flowDeleteBody = {
   // null: no body, the selectors are in the query.
   type: ['object', 'null'],
   properties: {
     match: matchSchema, table_id: tableOrAll, priority, strict, cookie: u64Schema,
     cookie_mask: { ...u64Schema, description: 'bits of cookie that must equal; 0 (default) ignores cookies' },
-    out_port: portText, out_group: groupText,
+    out_port: portText, out_group: groupText, owner: ownerText,
   },
   additionalProperties: false,
 } as const;
@@ -111,7 +116,7 @@ export const flowListQuery = {
   type: 'object',
   properties: {
     ...filterParams,
-    owner: queryText('only flows of this owner: an app name (as GET /apps lists them, or "core"/"topology"), "api" for flows added through this API, "none" for the rest'),
+    owner: ownerText,
   },
   additionalProperties: false,
 } as const;
@@ -122,6 +127,7 @@ export const flowDeleteQuery = {
     ...filterParams,
     priority: { type: 'integer', minimum: 0, maximum: 65535, description: 'with strict=true' },
     strict: { type: 'boolean' },
+    owner: ownerText,
   },
   additionalProperties: false,
 } as const;
@@ -143,6 +149,7 @@ export const flowSchema = {
     byte_count: { type: 'string' },
     flags: { type: 'array', items: { type: 'string' } },
     owner: { type: 'string', nullable: true, description: 'the app whose cookie the flow carries, "api" for a flow stored through this API, null otherwise' },
+    warnings: { type: 'array', items: { type: 'string' }, description: 'on add: what looks wrong though the switch accepted it (an output port the switch does not have)' },
   },
   required: ['dpid', 'table_id', 'priority', 'match', 'instructions', 'cookie', 'cookie_hex', 'packet_count', 'byte_count', 'owner'],
   additionalProperties: true,
@@ -160,6 +167,7 @@ export const flowDeleteResult = {
     dpid: dpidSchema,
     stored_flows_removed: { type: 'integer', description: 'flows added through this API that the delete removed from the store (they will not come back on restart)' },
     controller_flows_restored: { type: 'integer', description: 'controller flows (table-miss, LLDP, app flows) the delete took and the reconcile put back' },
+    flows_deleted: { type: 'integer', description: 'with owner: how many flows of that owner the selectors chose and the switch deleted' },
   },
   required: ['dpid', 'stored_flows_removed', 'controller_flows_restored'],
 } as const;

@@ -11,6 +11,20 @@ export type CodecErrorKind =
   | 'bad_input' // encode: the message object is not well-formed
   | 'internal'; // a codec bug caught at the boundary; fuzz tests fail on it
 
+/**
+ * The OFPT_ERROR a switch would answer for this input (OF 1.3.5 §7.4.4), for
+ * the rules where the spec says what to reject: the channel can answer with
+ * it and the REST API names it. Names as in messages/error-codes.ts.
+ */
+export interface OfpErrorCode {
+  /** ofp_error_type name, e.g. "bad_match". */
+  readonly type: string;
+  /** The per-type code name, e.g. "bad_len". */
+  readonly code: string;
+  readonly typeValue: number;
+  readonly codeValue: number;
+}
+
 export class CodecError extends Error {
   override readonly name = 'CodecError';
   constructor(
@@ -23,6 +37,8 @@ export class CodecError extends Error {
     readonly xid?: number,
     /** Up to 16 bytes around the offset, hex, for logs. */
     readonly excerpt?: string,
+    /** Set when a switch would reject this with a specific OFPT_ERROR. */
+    readonly ofp?: OfpErrorCode,
   ) {
     super(
       `${msgType ?? 'message'}${xid !== undefined ? ` xid=${xid}` : ''}: ${reason} at offset ${offset}` +
@@ -33,4 +49,9 @@ export class CodecError extends Error {
 
 export function isCodecError(e: unknown): e is CodecError {
   return e instanceof CodecError;
+}
+
+/** A reason naming the error a switch would send, so a REST client sees the code (e.g. "bad_match/bad_len"). */
+export function withOfpCode(reason: string, ofp: OfpErrorCode): string {
+  return `${reason} (a switch answers OFPT_ERROR ${ofp.type}/${ofp.code})`;
 }

@@ -1,5 +1,6 @@
 import type { Reader } from './reader.js';
 import type { Writer } from './writer.js';
+import { show } from './show.js';
 
 /**
  * Spec enums travel as names in JSON ("no_match", "controller"); values the
@@ -98,12 +99,4 @@ export function writeBits32(w: Writer, t: BitTable<string>, names: readonly stri
   w.u32(namesToBits(w, t, names));
 }
 
-/** Quote a user value in an error message; never throws (bigint, cycles, undefined). */
-export function show(v: unknown): string {
-  if (typeof v === 'bigint') return `${v}n`;
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
-}
+export { show } from './show.js';

@@ -1,4 +1,4 @@
-import { CodecError, type CodecErrorKind } from './codec-error.js';
+import { CodecError, withOfpCode, type CodecErrorKind, type OfpErrorCode } from './codec-error.js';
 
 /**
  * Bounds-checked big-endian reader over one frame. Offsets it reports are
@@ -32,10 +32,12 @@ export class Reader {
     return this.end - this.pos;
   }
 
-  fail(kind: CodecErrorKind, reason: string, at = this.pos): never {
+  /** `ofp`: the OFPT_ERROR a switch would answer, where the spec names one. */
+  fail(kind: CodecErrorKind, reason: string, at = this.pos, ofp?: OfpErrorCode): never {
     const from = Math.max(this.base, at - 4);
     const to = Math.min(this.buf.length, at + 12);
-    throw new CodecError(kind, reason, at - this.base, this.msgType, this.xid, this.buf.toString('hex', from, to));
+    if (ofp !== undefined) reason = withOfpCode(reason, ofp);
+    throw new CodecError(kind, reason, at - this.base, this.msgType, this.xid, this.buf.toString('hex', from, to), ofp);
   }
 
   need(n: number, what: string): void {
@@ -92,14 +94,24 @@ export class Reader {
     this.pos += n;
     return s;
   }
-  /** Fixed-size NUL-padded string (ofp_port.name, ofp_desc fields). Keeps bytes after the NUL as padding. */
-  str(n: number, what = 'string'): string {
+  /**
+   * Fixed-size NUL-padded string (ofp_port.name, ofp_desc fields). Keeps bytes
+   * after the NUL as padding. `utf8` (port names): the text is UTF-8; bytes
+   * that are not valid UTF-8 are kept whole in `pads` so re-encoding is exact.
+   */
+  str(n: number, what = 'string', utf8 = false): string {
     this.need(n, what);
     const start = this.pos;
     let nul = start;
     const stop = start + n;
     while (nul < stop && this.buf[nul] !== 0) nul++;
-    const s = this.buf.toString('latin1', start, nul);
+    let s: string;
+    if (utf8) {
+      s = this.buf.toString('utf8', start, nul);
+      if (!Buffer.from(s, 'utf8').equals(this.buf.subarray(start, nul))) {
+        (this.pads ??= {})[String(start - this.base)] = this.buf.toString('hex', start, stop);
+      }
+    } else s = this.buf.toString('latin1', start, nul);
     this.pos = nul;
     this.pad(stop - nul);
     return s;

@@ -1,5 +1,5 @@
-import { show } from './enums.js';
-import { CodecError } from './codec-error.js';
+import { show } from './show.js';
+import { CodecError, withOfpCode, type OfpErrorCode } from './codec-error.js';
 
 /**
  * Growable big-endian writer. It is the only code that writes padding and
@@ -36,8 +36,10 @@ export class Writer {
     this.buf = next;
   }
 
-  fail(reason: string): never {
-    throw new CodecError('bad_input', reason, this.pos, this.msgType);
+  /** `ofp`: the OFPT_ERROR a switch would answer for this input, where the spec names one. */
+  fail(reason: string, ofp?: OfpErrorCode): never {
+    if (ofp !== undefined) reason = withOfpCode(reason, ofp);
+    throw new CodecError('bad_input', reason, this.pos, this.msgType, undefined, undefined, ofp);
   }
 
   u8(v: number): void {
@@ -96,13 +98,42 @@ export class Writer {
     this.grow(s.length / 2);
     this.pos += this.buf.write(s, this.pos, 'hex');
   }
-  /** Fixed-size NUL-padded string; too long is an error, not a truncation. */
-  str(s: string, n: number): void {
+  /**
+   * Fixed-size NUL-padded string; too long is an error, not a truncation.
+   * `utf8` (port names): written as UTF-8; a name longer than the field is
+   * cut on a character boundary, leaving room for the terminating NUL. A
+   * field the reader kept whole (not valid UTF-8) is written back as it came.
+   */
+  str(s: string, n: number, utf8 = false): void {
     if (typeof s !== 'string') this.fail('expected a string');
+    if (utf8) return this.utf8(s, n);
     const len = Buffer.byteLength(s, 'latin1');
     if (len > n) this.fail(`string ${show(s)} is longer than ${n} bytes`);
     this.grow(len);
     this.buf.write(s, this.pos, 'latin1');
+    this.pos += len;
+    this.pad(n - len);
+  }
+  private utf8(s: string, n: number): void {
+    this.grow(n);
+    const keep = this.pads?.[String(this.pos)];
+    if (keep !== undefined && keep.length === n * 2) {
+      const raw = Buffer.from(keep, 'hex');
+      const nul = raw.indexOf(0);
+      if (raw.toString('utf8', 0, nul < 0 ? n : nul) === s) {
+        raw.copy(this.buf, this.pos);
+        this.pos += n;
+        return;
+      }
+    }
+    const bytes = Buffer.from(s, 'utf8');
+    let len = bytes.length;
+    if (len > n) {
+      len = n - 1;
+      // Back off continuation bytes (10xxxxxx) so the cut falls between characters.
+      while (len > 0 && (bytes[len]! & 0xc0) === 0x80) len--;
+    }
+    bytes.copy(this.buf, this.pos, 0, len);
     this.pos += len;
     this.pad(n - len);
   }

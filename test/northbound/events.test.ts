@@ -37,6 +37,7 @@ t.test('the type filter: names, prefixes, *, and stats opt-in', async (t) => {
 });
 
 t.test('live events arrive as {seq, time, type, data}, filtered by type', async (t) => {
+  const started = Date.now();
   const api = await startApi(t);
   const c = await openEvents(api.url, '?types=link.*,switch.up');
   t.teardown(() => c.close());
@@ -44,7 +45,7 @@ t.test('live events arrive as {seq, time, type, data}, filtered by type', async 
   const up = await c.next((m) => m.type === 'switch.up', 'switch.up');
   t.equal(up.data.dpid, '0000000000000007');
   t.type(up.seq, 'number');
-  t.ok(Math.abs(up.time - Date.now()) < 10_000, 'time is epoch ms');
+  t.ok(up.time >= started && up.time <= Date.now(), 'time is epoch ms, taken while the test ran');
   t.same(Object.keys(up).sort(), ['data', 'seq', 'time', 'type']);
   portAdded(api.c.events, 9);
   const lu = linkUp(api.c.events, 3);

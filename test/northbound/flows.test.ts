@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { encodeMessage } from '../../src/openflow/codec.js';
 import type { OfpMessage } from '../../src/openflow/message.js';
 import type { FlowMod } from '../../src/openflow/messages/flow-mod.js';
+import type { FlowStats } from '../../src/openflow/multipart/flow-stats.js';
 import type { Instruction } from '../../src/openflow/structs/instruction.js';
 import { startApi, type ApiHarness } from '../helpers/api.js';
 import { FakeFlowTable, type FakeSwitch, type FakeSwitchOptions } from '../helpers/fake-switch.js';
@@ -66,7 +67,7 @@ t.test('POST adds a flow: 201 with the flow as the switch reports it, owner "api
   t.equal(sent[0]!.cookie, 0x1234n);
   t.same(sent[0]!.flags, ['send_flow_rem']);
   t.ok(sent[0]!.match.some((f) => 'field' in f && f.field === 'ipv4_dst' && f.value === '10.0.0.0' && f.mask === '255.255.255.0'));
-  t.equal(table.flows.length, 4, 'the switch holds it next to the controller\'s three flows (a table-miss per table, LLDP)');
+  t.equal(table.flows.length, 3, 'the switch holds it next to the controller\'s two flows (table-miss, LLDP; table 1 drops on a miss without one)');
   t.equal(api.c.staticFlows.flows(1n).length, 1, 'stored');
 });
 
@@ -215,12 +216,12 @@ t.test('GET lists live flows with owners and filters them', async (t) => {
   const all = await api.json('GET', FLOWS);
   t.equal(all.status, 200);
   t.equal(all.body.dpid, '0000000000000001');
-  t.equal(all.body.flows.length, 6);
+  t.equal(all.body.flows.length, 5);
   const owners = all.body.flows.map((f: { owner: string | null }) => f.owner).sort();
-  t.same(owners, ['api', 'api', 'api', 'core', 'core', 'topology']);
+  t.same(owners, ['api', 'api', 'api', 'core', 'topology'], 'no table-miss flow in table 1: its miss drops, as OpenFlow 1.3 does without one');
 
   const prio = (r: { body: { flows: { priority: number }[] } }): number[] => r.body.flows.map((f) => f.priority).sort((a, b) => a - b);
-  t.same(prio(await api.json('GET', `${FLOWS}?table_id=1`)), [0, 12], 'the API flow and the table-miss of table 1');
+  t.same(prio(await api.json('GET', `${FLOWS}?table_id=1`)), [12], 'the API flow of table 1');
   t.same(prio(await api.json('GET', `${FLOWS}?cookie=2&cookie_mask=0xffffffffffffffff`)), [11]);
   t.same(prio(await api.json('GET', `${FLOWS}?in_port=1`)), [10, 12], 'a field parameter');
   t.same(prio(await api.json('GET', `${FLOWS}?match=${encodeURIComponent('{"in_port":1}')}&table_id=0`)), [10], 'match as JSON text');
@@ -289,12 +290,12 @@ t.test('a PATCH that rewrote the controller\'s flows is undone by a reconcile', 
 t.test('DELETE by body or query; everything needs an explicit empty match; the controller\'s flows come back', async (t) => {
   const { api, table, sw } = await rig(t);
   for (const p of [30, 31, 32]) t.equal((await api.json('POST', FLOWS, { priority: p, cookie: String(p), match: { in_port: p - 29 }, actions: [] })).status, 201);
-  t.equal(table.flows.length, 6);
+  t.equal(table.flows.length, 5);
 
   const strict = await api.json('DELETE', FLOWS, { priority: 30, match: { in_port: 1 }, strict: true, table_id: 0 });
   t.equal(strict.status, 200, JSON.stringify(strict.body));
   t.same(strict.body, { dpid: '0000000000000001', stored_flows_removed: 1, controller_flows_restored: 0 });
-  t.equal(table.flows.length, 5);
+  t.equal(table.flows.length, 4);
   t.equal(api.c.staticFlows.flows(1n).length, 2);
 
   const gone = await api.json('DELETE', FLOWS, { priority: 30, match: { in_port: 1 }, strict: true });
@@ -324,11 +325,11 @@ t.test('DELETE by body or query; everything needs an explicit empty match; the c
   const all = await api.json('DELETE', `${FLOWS}?match=%7B%7D`);
   t.equal(all.status, 200, JSON.stringify(all.body));
   t.equal(all.body.stored_flows_removed, 1);
-  t.equal(all.body.controller_flows_restored, 3, 'the table-misses and LLDP re-installed');
+  t.equal(all.body.controller_flows_restored, 2, 'the table-miss and LLDP re-installed');
   const sent = sw.received.slice(before).filter((m) => m.type === 'flow_mod') as FlowMod[];
   t.equal(sent[0]!.command, 'delete');
   t.equal(sent[0]!.table_id, 'all');
-  t.same(table.flows.map((f) => f.priority).sort((a, b) => a - b), [0, 0, 65000], 'only the controller\'s flows are left');
+  t.same(table.flows.map((f) => f.priority).sort((a, b) => a - b), [0, 65000], 'only the controller\'s flows are left');
   t.equal(api.c.staticFlows.flows(1n).length, 0);
 });
 
@@ -392,4 +393,46 @@ t.test('the OpenAPI document describes the flow routes', async (t) => {
   }
   t.match(p.delete.description, /reconcile/);
   t.ok(p.get.parameters.some((x: { name: string }) => x.name === 'ipv4_dst'), 'match fields are query parameters');
+});
+
+t.test('DELETE takes the GET filters, owner included: only that owner\'s flows go', async (t) => {
+  const { api, table } = await rig(t);
+  for (const body of [
+    { priority: 10, match: { in_port: 1 }, actions: [{ type: 'output', port: 2 }] },
+    { priority: 11, match: { in_port: 2 }, actions: [{ type: 'output', port: 3 }] },
+  ]) t.equal((await api.json('POST', FLOWS, body)).status, 201);
+  // A flow nobody owns (another controller's, say), straight into the switch's table.
+  const stray: FlowStats = { table_id: 0, priority: 20, match: [{ field: 'in_port', value: 1 }], cookie: 77n, instructions: [], idle_timeout: 0, hard_timeout: 0, flags: [], packet_count: 0n, byte_count: 0n, duration_sec: 0, duration_nsec: 0 };
+  table.flows.push(stray);
+
+  const none = await api.json('DELETE', `${FLOWS}?owner=none&in_port=1`);
+  t.equal(none.status, 200, JSON.stringify(none.body));
+  t.same(none.body, { dpid: '0000000000000001', stored_flows_removed: 0, controller_flows_restored: 0, flows_deleted: 1 }, 'the unowned flow only');
+  const prios = async (): Promise<number[]> => (await api.json('GET', FLOWS)).body.flows.map((f: { priority: number }) => f.priority).sort((a: number, b: number) => a - b);
+  t.same(await prios(), [0, 10, 11, 65000], 'the api flow on in_port 1 stays');
+
+  const one = await api.json('DELETE', FLOWS, { owner: 'api', match: { in_port: 2 } });
+  t.same(one.body, { dpid: '0000000000000001', stored_flows_removed: 1, controller_flows_restored: 0, flows_deleted: 1 }, 'body form');
+  t.same(await prios(), [0, 10, 65000]);
+
+  const all = await api.json('DELETE', `${FLOWS}?owner=api&match=%7B%7D`);
+  t.equal(all.body.flows_deleted, 1);
+  t.same(await prios(), [0, 65000], 'the controller\'s flows were never touched');
+  t.same(api.c.staticFlows.flows(1n), [], 'forgotten by the store');
+
+  const app = await api.json('DELETE', `${FLOWS}?owner=topology&match=%7B%7D`);
+  t.equal(app.status, 409);
+  t.match(app.body.message, /kept by that app.*disable it/);
+  const strict = await api.json('DELETE', FLOWS, { owner: 'api', strict: true, priority: 10, match: { in_port: 1 } });
+  t.equal(strict.status, 404, 'a strict delete of an owner that has no such flow');
+});
+
+t.test('POST a flow that outputs to a port the switch lacks: added, with a warning saying so', async (t) => {
+  const { api } = await rig(t);
+  const r = await api.json('POST', FLOWS, { priority: 5, match: { in_port: 1 }, actions: [{ type: 'output', port: 9 }, { type: 'output', port: 2 }] });
+  t.equal(r.status, 201);
+  t.equal(r.body.warnings.length, 1);
+  t.match(r.body.warnings[0], /port 9, which switch 0000000000000001 does not have \(its ports: 1, 2, 3\)/);
+  const ok = await api.json('POST', FLOWS, { priority: 6, match: { in_port: 1 }, actions: [{ type: 'output', port: 3 }] });
+  t.notOk('warnings' in ok.body, 'no warnings field when all is well');
 });

@@ -111,6 +111,19 @@ t.test('a malformed message gets BAD_REQUEST and the connection stays', async (t
   t.equal(conn.state, 'up');
 });
 
+t.test('a packet_in whose match breaks a spec rule is answered with the error the spec names', async (t) => {
+  const { srv, port } = await server(t);
+  const up = once(srv, 'switch-up');
+  const sw = await connect(t, port, { dpid: 10n });
+  const [conn] = (await up) as [SwitchConnection];
+  // packet_in whose match has in_port with oxm_length 2 (it is 4 bytes): OFPBMC_BAD_LEN
+  sw.sendRaw(Buffer.from('040a002a00000044ffffffff000000000000000000000000' + '0001000a800000020001000000000000' + '0000', 'hex'));
+  const e = await sw.waitFor((m) => m.type === 'error' && m.xid === 0x44);
+  t.match(e, { err_type: 'bad_match', code: 'bad_len' });
+  await conn.barrier();
+  t.equal(conn.state, 'up');
+});
+
 t.test('a second connection with the same datapath id replaces the first', async (t) => {
   const { srv, port } = await server(t);
   const up1 = once(srv, 'switch-up');

@@ -326,7 +326,10 @@ export class FlowService implements OwnerHost, ApiHost {
   private switchUp(sw: SwitchRecord): void {
     const st = this.state(sw.dpid);
     st.inflight.clear(); // xids restart with the new connection
-    const miss = this.tableRegistry.all().map((t) => ({ table: t.name, priority: 0, match: [], instructions: this.tableRegistry.missInstructions(t), key: `miss:${t.name}` }));
+    // A table whose miss drops needs no flow: OpenFlow 1.3 drops what misses
+    // a table with no table-miss entry (5.4), so none is written and dump-flows
+    // shows only flows that do something.
+    const miss = this.tableRegistry.all().filter((t) => t.miss !== 'drop').map((t) => ({ table: t.name, priority: 0, match: [], instructions: this.tableRegistry.missInstructions(t), key: `miss:${t.name}` }));
     this.core.install(sw.dpid, miss).catch((e: unknown) => this.log.warn({ switch: sw.id, err: String(e) }, 'table-miss flows refused'));
     // Deferred so the apps' own onSwitchUp hooks (which run after this one, synchronously) have installed first.
     st.reconciling = Promise.resolve()

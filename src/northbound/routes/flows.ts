@@ -15,6 +15,7 @@ import {
 } from '../flow-schemas.js';
 import { matchFromQuery, reachesControllerFlows, selectedFlows, selectorFromQuery, statsFilterFromQuery, type FlowQuery } from '../flow-query.js';
 import { matchFromJson } from '../json/match.js';
+import { flowWarnings } from '../flow-warnings.js';
 
 interface DpidParams {
   readonly dpid: string;
@@ -38,6 +39,28 @@ async function restoreControllerFlows(ctx: ApiContext, sw: SwitchRecord, fm: Sta
     log.warn({ switch: sw.id, err: String(e) }, 'reconcile after a REST flow change failed');
     return 0;
   }
+}
+
+/**
+ * A delete narrowed to one owner: the selectors pick flows as the switch
+ * would, the owner filter keeps those of "api" or of nobody, and each is
+ * deleted strictly by its own cookie, so flows of other owners that the
+ * same selectors reach are left alone. An app's flows are its desired
+ * state: deleting them here would only have them re-installed.
+ */
+async function deleteOwned(ctx: ApiContext, sw: SwitchRecord, fm: StaticFlowMod, owner: string): Promise<{ dpid: string; stored_flows_removed: number; controller_flows_restored: number; flows_deleted: number }> {
+  if (owner !== 'api' && owner !== 'none') {
+    throw new ApiError(409, 'owned_by_app', `flows of "${owner}" are kept by that app and would be re-installed; disable it (POST /api/v1/apps/${owner}/disable) to remove its flows, or delete with owner "api" or "none"`);
+  }
+  const chosen = (await selectedFlows(sw, fm)).filter((f) => (ownerOf(ctx, sw.dpid, f) ?? 'none') === owner);
+  if (chosen.length === 0 && fm.command === 'delete_strict') {
+    throw new ApiError(404, 'flow_not_found', `no flow of owner "${owner}" with priority ${fm.priority} and exactly this match in table ${String(fm.table_id)}; nothing was deleted`);
+  }
+  const storedBefore = ctx.store.flows(sw.dpid).length;
+  for (const f of chosen) {
+    await ctx.store.apply(sw.dpid, { ...fm, command: 'delete_strict', table_id: f.table_id, priority: f.priority, match: f.match, cookie: f.cookie, cookie_mask: 0xffffffffffffffffn, out_port: 'any', out_group: 'any' });
+  }
+  return { dpid: sw.id, stored_flows_removed: storedBefore - ctx.store.flows(sw.dpid).length, controller_flows_restored: 0, flows_deleted: chosen.length };
 }
 
 const TAGS = ['flows'];
@@ -83,7 +106,10 @@ export const flowRoutes: RouteModule = (app, ctx) => {
     // match is already normalised the way switches report it (masked bits cleared, exact masks dropped).
     // Its owner is "api": the store refuses the controller's cookies, and it now holds this slot.
     const stored = added.stored?.instructions as Record<string, unknown>[] | undefined;
-    return reply.status(201).send(flowToJson(sw.dpid, statsOfAdd(added.msg as StaticFlowMod), 'api', stored));
+    const json = flowToJson(sw.dpid, statsOfAdd(added.msg as StaticFlowMod), 'api', stored);
+    const warnings = flowWarnings(sw, fm.instructions);
+    if (warnings.length > 0) req.log.info({ switch: sw.id, warnings }, 'flow added with warnings');
+    return reply.status(201).send(warnings.length > 0 ? { ...json, warnings } : json);
   });
 
   app.patch<{ Params: DpidParams; Body: FlowModifyBody }>('/switches/:dpid/flows', {
@@ -109,14 +135,15 @@ export const flowRoutes: RouteModule = (app, ctx) => {
     return { dpid: sw.id, flows: flows.map((f) => toJson(ctx, sw.dpid, f)) };
   });
 
-  app.delete<{ Params: DpidParams; Querystring: FlowQuery; Body: FlowSelector | undefined }>('/switches/:dpid/flows', {
+  app.delete<{ Params: DpidParams; Querystring: FlowQuery; Body: (FlowSelector & { readonly owner?: string }) | undefined }>('/switches/:dpid/flows', {
     schema: {
       tags: TAGS,
       summary: 'Delete the selected flows (strict or not); the controller\'s own flows come back',
       description: 'Selectors in a JSON body or in the query (not both): match (required unless selecting by cookie_mask, out_port or out_group; ' +
         'give {} to delete everything), table_id (default "all"), cookie/cookie_mask, out_port, out_group, and strict=true with priority for exactly one flow. ' +
         'Stored flows the delete selects are forgotten too. When the delete does not select on cookies (cookie_mask 0, or a mask that does not exclude the ' +
-        'controller\'s cookies), the controller then reconciles the switch, so its own flows (table-miss, LLDP, app flows) are re-installed. 404 when a strict delete found no flow.',
+        'controller\'s cookies), the controller then reconciles the switch, so its own flows (table-miss, LLDP, app flows) are re-installed. 404 when a strict delete found no flow. ' +
+        '`owner` narrows the delete like the GET filter: "api" (flows added here) or "none" (flows nobody owns, such as another controller\'s); an app\'s flows are a 409 (disable the app instead).',
       params: dpidParams,
       querystring: flowDeleteQuery,
       body: flowDeleteBody,
@@ -127,9 +154,10 @@ export const flowRoutes: RouteModule = (app, ctx) => {
     const body = req.body;
     const hasBody = body !== undefined && body !== null && Object.keys(body).length > 0;
     if (hasBody && Object.keys(req.query).length > 0) throw badRequest('give the delete selectors in the JSON body or in the query, not both');
-    const sel = hasBody ? body : selectorFromQuery(req.query);
+    const { owner, ...sel } = hasBody ? body : { ...selectorFromQuery(req.query), owner: req.query.owner as string | undefined };
     const match = hasBody ? (body.match === undefined ? undefined : matchFromJson(body.match)) : matchFromQuery(req.query);
     const fm = flowDeleteFromJson(sel, match);
+    if (owner !== undefined) return deleteOwned(ctx, sw, fm, owner);
     if (fm.command === 'delete_strict' && (await selectedFlows(sw, fm)).length === 0) {
       throw new ApiError(404, 'flow_not_found', `no flow with priority ${fm.priority} and exactly this match (and cookie) in table ${String(fm.table_id)}; nothing was deleted`);
     }

@@ -12,9 +12,10 @@ import { packetOutRoutes } from './packet-out.js';
 import { appRoutes } from './apps.js';
 import { eventRoutes } from './events.js';
 import { metricsRoutes } from './metrics.js';
+import { traceRoutes } from './trace.js';
 
 /** Every /api/v1 resource, one module each. */
 export const ROUTES: readonly RouteModule[] = [
   healthRoutes, switchRoutes, flowRoutes, groupRoutes, meterRoutes, statsRoutes, topologyRoutes,
-  hostRoutes, pathRoutes, packetOutRoutes, appRoutes, eventRoutes, metricsRoutes,
+  hostRoutes, pathRoutes, packetOutRoutes, appRoutes, eventRoutes, metricsRoutes, traceRoutes,
 ];

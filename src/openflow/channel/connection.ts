@@ -262,8 +262,15 @@ export class SwitchConnection extends EventEmitter {
   private answerBadFrame(frame: Buffer, err: CodecError): void {
     this.opts.log.warn({ switch: this.label(), err: err.message }, 'undecodable message from switch');
     if (err.kind === 'bad_version' && this.state === 'hello') return;
+    const xid = frame.readUInt32BE(4);
+    const data = Buffer.from(frame.subarray(0, 64));
+    // Where the spec names the error (a bad OXM length, an undefined meter band), answer with that one.
+    if (err.ofp !== undefined) {
+      this.send({ type: 'error', xid, err_type: err.ofp.typeValue, code: err.ofp.codeValue, data });
+      return;
+    }
     const code = err.kind === 'bad_version' ? 'bad_version' : err.kind === 'bad_type' ? 'bad_type' : 'bad_len';
-    this.send({ type: 'error', xid: frame.readUInt32BE(4), err_type: 'bad_request', code, data: Buffer.from(frame.subarray(0, 64)) });
+    this.send({ type: 'error', xid, err_type: 'bad_request', code, data });
   }
 
   private onMessage(msg: OfpMessage): void {

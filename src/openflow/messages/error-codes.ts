@@ -1,4 +1,5 @@
 import { enumTable, enumName, type EnumTable } from '../enums.js';
+import type { OfpErrorCode } from '../codec-error.js';
 
 // ofp_error_type and the per-type ofp_*_code enums, OF 1.3.5 §7.4.4
 // (openflow-1.3.h; values cross-checked with os-ken ofproto_v1_3.py and
@@ -268,4 +269,13 @@ export function describeError(type: number, code: number): { type: string | numb
   const codeName = enumName(info.table, code);
   const text = info.texts.get(code) ?? `${info.typeText.replace(/\.$/, '')} (code ${code}, which OpenFlow 1.3.5 does not define for ${String(typeName)}).`;
   return { type: typeName, code: codeName, text };
+}
+
+/** A code name of one error type, e.g. OfpCodeName<'bad_match'> is 'bad_len' | 'bad_field' | … */
+export type OfpCodeName<T extends ErrorTypeName> = keyof (typeof SPEC)[T]['codes'] & string;
+
+/** The error a switch would send for a rule the codec enforces (carried by CodecError.ofp). */
+export function ofpError<T extends ErrorTypeName>(type: T, code: OfpCodeName<T>): OfpErrorCode {
+  const spec = SPEC[type] as TypeSpec;
+  return { type, code, typeValue: spec.value, codeValue: spec.codes[code]![0] };
 }

@@ -4,7 +4,8 @@ import type { Writer } from '../writer.js';
 import { decodeAggregateReply, decodeAggregateRequest, encodeAggregateReply, encodeAggregateRequest } from '../multipart/aggregate.js';
 import type { AggregateReply, AggregateRequest } from '../multipart/aggregate.js';
 import { decodeDescReply, encodeDescReply, type DescReply } from '../multipart/desc.js';
-import { decodeExperimenterBody, encodeExperimenterBody, type ExperimenterBody } from '../multipart/experimenter.js';
+import type { ExperimenterBody } from '../multipart/experimenter.js';
+import { experimenterKind, kind, TlvRegistry, type TlvKind } from '../tlv.js';
 import { decodeFlowStatsReply, decodeFlowStatsRequest, encodeFlowStatsReply, encodeFlowStatsRequest } from '../multipart/flow-stats.js';
 import type { FlowStatsReply, FlowStatsRequest } from '../multipart/flow-stats.js';
 import { decodeGroupDescReply, encodeGroupDescReply, type GroupDescReply } from '../multipart/group-desc.js';
@@ -21,16 +22,10 @@ import { decodePortStatsReply, decodePortStatsRequest, encodePortStatsReply, enc
 import type { PortStatsReply, PortStatsRequest } from '../multipart/port-stats.js';
 import { decodeQueueStatsReply, decodeQueueStatsRequest, encodeQueueStatsReply, encodeQueueStatsRequest } from '../multipart/queue-stats.js';
 import type { QueueStatsReply, QueueStatsRequest } from '../multipart/queue-stats.js';
-import { expectEnd, needObject, show } from '../multipart/record.js';
+import { expectEnd, needObject } from '../multipart/record.js';
 import { decodeTableFeaturesBody, encodeTableFeaturesBody, type TableFeaturesBody } from '../multipart/table-features.js';
 import { decodeTableStatsReply, encodeTableStatsReply, type TableStatsReply } from '../multipart/table-stats.js';
 
-/** ofp_multipart_type, OF 1.3.5 §7.3.5. */
-export const MultipartTypeNames = enumTable('multipart type', {
-  desc: 0, flow: 1, aggregate: 2, table: 3, port_stats: 4, queue: 5, group: 6, group_desc: 7,
-  group_features: 8, meter: 9, meter_config: 10, meter_features: 11, table_features: 12, port_desc: 13,
-  experimenter: 0xffff,
-});
 export type MultipartType =
   | 'desc' | 'flow' | 'aggregate' | 'table' | 'port_stats' | 'queue' | 'group' | 'group_desc'
   | 'group_features' | 'meter' | 'meter_config' | 'meter_features' | 'table_features' | 'port_desc' | 'experimenter';
@@ -105,101 +100,81 @@ export interface MultipartReply {
   readonly body: MultipartReplyBody;
 }
 
-// ofp_multipart_request body, OF 1.3.5 §7.3.5: layout chosen by the multipart type
-function decodeRequestBody(r: Reader, code: number): MultipartRequestBody {
-  switch (code) {
-    case 0: return { type: 'desc' };
-    case 1: return decodeFlowStatsRequest(r);
-    case 2: return decodeAggregateRequest(r);
-    case 3: return { type: 'table' };
-    case 4: return decodePortStatsRequest(r);
-    case 5: return decodeQueueStatsRequest(r);
-    case 6: return decodeGroupStatsRequest(r);
-    case 7: return { type: 'group_desc' };
-    case 8: return { type: 'group_features' };
-    case 9: return decodeMeterStatsRequest(r);
-    case 10: return decodeMeterConfigRequest(r);
-    case 11: return { type: 'meter_features' };
-    case 12: return decodeTableFeaturesBody(r);
-    case 13: return { type: 'port_desc' };
-    case 0xffff: return decodeExperimenterBody(r);
-    default: return { type: 'unknown', code, data: r.bytes(r.remaining) };
-  }
+type Req<T> = Extract<MultipartRequestBody, { type: T }>;
+const request = kind<MultipartRequestBody>();
+const ANY = { min: 0 } as const;
+
+// A body's own decoder checks its fixed part; the registry adds nothing to
+// what each has always enforced, except that bodiless requests are empty.
+function emptyRequest<T extends EmptyRequest['type']>(code: number, type: T): TlvKind<MultipartRequestBody> {
+  return request({ code, type, length: { exact: 0 }, decode: () => ({ type }) as Req<T>, encode: () => undefined });
+}
+function body<B extends { readonly type: string }>(
+  code: number,
+  type: B['type'],
+  decode: (r: Reader) => B,
+  encode: (w: Writer, b: B) => void,
+): TlvKind<MultipartRequestBody> & TlvKind<MultipartReplyBody> {
+  return { code, type, length: ANY, decode, encode } as unknown as TlvKind<MultipartRequestBody> & TlvKind<MultipartReplyBody>;
 }
 
-// ofp_multipart_reply body, OF 1.3.5 §7.3.5: layout chosen by the multipart type
-function decodeReplyBody(r: Reader, code: number): MultipartReplyBody {
-  switch (code) {
-    case 0: return decodeDescReply(r);
-    case 1: return decodeFlowStatsReply(r);
-    case 2: return decodeAggregateReply(r);
-    case 3: return decodeTableStatsReply(r);
-    case 4: return decodePortStatsReply(r);
-    case 5: return decodeQueueStatsReply(r);
-    case 6: return decodeGroupStatsReply(r);
-    case 7: return decodeGroupDescReply(r);
-    case 8: return decodeGroupFeaturesReply(r);
-    case 9: return decodeMeterStatsReply(r);
-    case 10: return decodeMeterConfigReply(r);
-    case 11: return decodeMeterFeaturesReply(r);
-    case 12: return decodeTableFeaturesBody(r);
-    case 13: return decodePortDescReply(r);
-    case 0xffff: return decodeExperimenterBody(r);
-    default: return { type: 'unknown', code, data: r.bytes(r.remaining) };
-  }
+// ofp_experimenter_multipart_header, OF 1.3.5 §7.3.5.15: experimenter(4) exp_type(4) data(rest)
+const experimenter = experimenterKind<ExperimenterBody>({ code: 0xffff, length: { min: 8 }, expType: true });
+
+/** ofp_multipart_request bodies by ofp_multipart_type, OF 1.3.5 §7.3.5. */
+export const MULTIPART_REQUESTS = new TlvRegistry<MultipartRequestBody>('multipart request body', [
+  emptyRequest(0, 'desc'),
+  body<FlowStatsRequest>(1, 'flow', decodeFlowStatsRequest, encodeFlowStatsRequest),
+  body<AggregateRequest>(2, 'aggregate', decodeAggregateRequest, encodeAggregateRequest),
+  emptyRequest(3, 'table'),
+  body<PortStatsRequest>(4, 'port_stats', decodePortStatsRequest, encodePortStatsRequest),
+  body<QueueStatsRequest>(5, 'queue', decodeQueueStatsRequest, encodeQueueStatsRequest),
+  body<GroupStatsRequest>(6, 'group', decodeGroupStatsRequest, encodeGroupStatsRequest),
+  emptyRequest(7, 'group_desc'),
+  emptyRequest(8, 'group_features'),
+  body<MeterStatsRequest>(9, 'meter', decodeMeterStatsRequest, encodeMeterStatsRequest),
+  body<MeterConfigRequest>(10, 'meter_config', decodeMeterConfigRequest, encodeMeterConfigRequest),
+  emptyRequest(11, 'meter_features'),
+  body<TableFeaturesBody>(12, 'table_features', decodeTableFeaturesBody, encodeTableFeaturesBody),
+  emptyRequest(13, 'port_desc'),
+  experimenter as TlvKind<MultipartRequestBody>,
+], 0, undefined, 'multipart body type');
+
+/** ofp_multipart_reply bodies by ofp_multipart_type, OF 1.3.5 §7.3.5. */
+export const MULTIPART_REPLIES = new TlvRegistry<MultipartReplyBody>('multipart reply body', [
+  body<DescReply>(0, 'desc', decodeDescReply, encodeDescReply),
+  body<FlowStatsReply>(1, 'flow', decodeFlowStatsReply, encodeFlowStatsReply),
+  body<AggregateReply>(2, 'aggregate', decodeAggregateReply, encodeAggregateReply),
+  body<TableStatsReply>(3, 'table', decodeTableStatsReply, encodeTableStatsReply),
+  body<PortStatsReply>(4, 'port_stats', decodePortStatsReply, encodePortStatsReply),
+  body<QueueStatsReply>(5, 'queue', decodeQueueStatsReply, encodeQueueStatsReply),
+  body<GroupStatsReply>(6, 'group', decodeGroupStatsReply, encodeGroupStatsReply),
+  body<GroupDescReply>(7, 'group_desc', decodeGroupDescReply, encodeGroupDescReply),
+  body<GroupFeaturesReply>(8, 'group_features', decodeGroupFeaturesReply, encodeGroupFeaturesReply),
+  body<MeterStatsReply>(9, 'meter', decodeMeterStatsReply, encodeMeterStatsReply),
+  body<MeterConfigReply>(10, 'meter_config', decodeMeterConfigReply, encodeMeterConfigReply),
+  body<MeterFeaturesReply>(11, 'meter_features', decodeMeterFeaturesReply, encodeMeterFeaturesReply),
+  body<TableFeaturesBody>(12, 'table_features', decodeTableFeaturesBody, encodeTableFeaturesBody),
+  body<PortDescReply>(13, 'port_desc', decodePortDescReply, encodePortDescReply),
+  experimenter as TlvKind<MultipartReplyBody>,
+], 0, undefined, 'multipart body type');
+
+/** ofp_multipart_type, OF 1.3.5 §7.3.5. */
+export const MultipartTypeNames = enumTable('multipart type', MULTIPART_REQUESTS.codes);
+
+// ofp_multipart_request / _reply body, OF 1.3.5 §7.3.5: layout chosen by the type at start (8 bytes before it)
+function decodeBody<V extends { readonly type: string }>(r: Reader, reg: TlvRegistry<V>, code: number): V {
+  const k = reg.forCode(code);
+  reg.checkLength(r, k, code, r.remaining, r.pos - 8);
+  return k.decode(r, undefined, r.pos - 8);
 }
 
-/** Writes the wire type of a body, after checking the body is an object with a known `type`. */
-function writeBodyType(w: Writer, body: MultipartRequestBody | MultipartReplyBody): void {
-  needObject(w, body, 'multipart body');
-  if (body.type === 'unknown') {
-    w.u16(body.code);
-    return;
-  }
-  const code = MultipartTypeNames.byName.get(body.type);
-  if (code === undefined) {
-    w.fail(`unknown multipart body type ${show(body.type)}; expected one of ${[...MultipartTypeNames.byName.keys()].join(', ')} or unknown`);
-  }
-  w.u16(code);
-}
-
-// ofp_multipart_request body, OF 1.3.5 §7.3.5: layout chosen by body.type
-function encodeRequestBody(w: Writer, b: MultipartRequestBody): void {
-  switch (b.type) {
-    case 'flow': return encodeFlowStatsRequest(w, b);
-    case 'aggregate': return encodeAggregateRequest(w, b);
-    case 'port_stats': return encodePortStatsRequest(w, b);
-    case 'queue': return encodeQueueStatsRequest(w, b);
-    case 'group': return encodeGroupStatsRequest(w, b);
-    case 'meter': return encodeMeterStatsRequest(w, b);
-    case 'meter_config': return encodeMeterConfigRequest(w, b);
-    case 'table_features': return encodeTableFeaturesBody(w, b);
-    case 'experimenter': return encodeExperimenterBody(w, b);
-    case 'unknown': return w.bytes(b.data);
-    default: return; // the bodiless requests
-  }
-}
-
-// ofp_multipart_reply body, OF 1.3.5 §7.3.5: layout chosen by body.type
-function encodeReplyBody(w: Writer, b: MultipartReplyBody): void {
-  switch (b.type) {
-    case 'desc': return encodeDescReply(w, b);
-    case 'flow': return encodeFlowStatsReply(w, b);
-    case 'aggregate': return encodeAggregateReply(w, b);
-    case 'table': return encodeTableStatsReply(w, b);
-    case 'port_stats': return encodePortStatsReply(w, b);
-    case 'queue': return encodeQueueStatsReply(w, b);
-    case 'group': return encodeGroupStatsReply(w, b);
-    case 'group_desc': return encodeGroupDescReply(w, b);
-    case 'group_features': return encodeGroupFeaturesReply(w, b);
-    case 'meter': return encodeMeterStatsReply(w, b);
-    case 'meter_config': return encodeMeterConfigReply(w, b);
-    case 'meter_features': return encodeMeterFeaturesReply(w, b);
-    case 'table_features': return encodeTableFeaturesBody(w, b);
-    case 'port_desc': return encodePortDescReply(w, b);
-    case 'experimenter': return encodeExperimenterBody(w, b);
-    case 'unknown': return w.bytes(b.data);
-  }
+/** Writes the wire type of a body and returns the kind that encodes it. */
+function writeBodyType<V extends { readonly type: string }>(w: Writer, reg: TlvRegistry<V>, b: V): TlvKind<V> {
+  needObject(w, b, 'multipart body');
+  const k = reg.forValue(w, b);
+  w.u16(reg.codeOf(k, b));
+  return k;
 }
 
 // ofp_multipart_request, OF 1.3.5 §7.3.5: type(2) flags(2) pad(4) body(rest)
@@ -207,17 +182,17 @@ export function decodeMultipartRequest(r: Reader, xid: number): MultipartRequest
   const code = r.u16('multipart type');
   const flags = readBits16(r, MultipartRequestFlagBits);
   r.pad(4);
-  const body = decodeRequestBody(r, code);
+  const body = decodeBody(r, MULTIPART_REQUESTS, code);
   expectEnd(r, 'multipart_request body');
   return { type: 'multipart_request', xid, flags, body };
 }
 
 // ofp_multipart_request, OF 1.3.5 §7.3.5: type(2) flags(2) pad(4) body
 export function encodeMultipartRequest(w: Writer, m: MultipartRequest): void {
-  writeBodyType(w, m.body);
+  const k = writeBodyType(w, MULTIPART_REQUESTS, m.body);
   writeBits16(w, MultipartRequestFlagBits, m.flags);
   w.pad(4);
-  encodeRequestBody(w, m.body);
+  k.encode(w, m.body, w.pos);
 }
 
 // ofp_multipart_reply, OF 1.3.5 §7.3.5: type(2) flags(2) pad(4) body(rest)
@@ -225,15 +200,15 @@ export function decodeMultipartReply(r: Reader, xid: number): MultipartReply {
   const code = r.u16('multipart type');
   const flags = readBits16(r, MultipartReplyFlagBits);
   r.pad(4);
-  const body = decodeReplyBody(r, code);
+  const body = decodeBody(r, MULTIPART_REPLIES, code);
   expectEnd(r, 'multipart_reply body');
   return { type: 'multipart_reply', xid, flags, body };
 }
 
 // ofp_multipart_reply, OF 1.3.5 §7.3.5: type(2) flags(2) pad(4) body
 export function encodeMultipartReply(w: Writer, m: MultipartReply): void {
-  writeBodyType(w, m.body);
+  const k = writeBodyType(w, MULTIPART_REPLIES, m.body);
   writeBits16(w, MultipartReplyFlagBits, m.flags);
   w.pad(4);
-  encodeReplyBody(w, m.body);
+  k.encode(w, m.body, w.pos);
 }

@@ -2,6 +2,7 @@ import { enumTable } from '../enums.js';
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
 import { actionTypeCode, actionTypeName, type ActionType } from '../structs/action.js';
+import { INSTRUCTIONS } from '../structs/instruction.js';
 import {
   decodeOxmHeader, encodeOxmHeader, oxmFieldCode, oxmFieldName, OFPXMC_EXPERIMENTER, OFPXMC_OPENFLOW_BASIC,
   type OxmFieldName,
@@ -12,10 +13,8 @@ import { needBool, needObject, peekLength, show } from './record.js';
 // so they are kept exactly as the switch sent them (order, lengths, extra
 // bytes) rather than normalised.
 
-/** ofp_instruction_type, OF 1.3.5 §7.2.4. */
-export const InstructionTypeNames = enumTable('instruction type', {
-  goto_table: 1, write_metadata: 2, write_actions: 3, apply_actions: 4, clear_actions: 5, meter: 6, experimenter: 0xffff,
-});
+/** ofp_instruction_type, OF 1.3.5 §7.2.4 (the instruction registry's codes). */
+export const InstructionTypeNames = enumTable('instruction type', INSTRUCTIONS.codes);
 export type InstructionIdType = 'goto_table' | 'write_metadata' | 'write_actions' | 'apply_actions' | 'clear_actions' | 'meter' | 'experimenter';
 export type ActionIdType = Exclude<ActionType, 'unknown'>;
 

@@ -26,14 +26,7 @@ export function decodeUntilEnd<T>(r: Reader, decode: (r: Reader) => T): T[] {
 }
 
 /** For error messages: safe on anything (JSON.stringify throws on bigint). */
-export function show(v: unknown): string {
-  if (typeof v === 'bigint') return `${v}n`;
-  try {
-    return JSON.stringify(v) ?? typeof v;
-  } catch {
-    return typeof v;
-  }
-}
+export { describe as show } from '../input-checks.js';
 
 export function needObject(w: Writer, v: unknown, what: string): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) w.fail(`${what} must be an object`);

@@ -5,15 +5,9 @@ import {
   decodeActionId, decodeInstructionId, decodeOxmId, encodeActionId, encodeInstructionId, encodeOxmId,
   type ActionId, type InstructionId, type OxmId,
 } from './feature-ids.js';
-import { decodeUntilEnd, encodeEach, needList, peekLength, show } from './record.js';
+import { decodeUntilEnd, encodeEach, needList } from './record.js';
+import { experimenterKind, kind, TlvFrame, TlvRegistry, type TlvKind } from '../tlv.js';
 
-/** ofp_table_feature_prop_type, OF 1.3.5 §7.3.5.5.2. The _miss variants describe the table-miss entry. */
-export const TableFeaturePropTypeNames = enumTable('table feature property type', {
-  instructions: 0, instructions_miss: 1, next_tables: 2, next_tables_miss: 3,
-  write_actions: 4, write_actions_miss: 5, apply_actions: 6, apply_actions_miss: 7,
-  match: 8, wildcards: 10, write_setfield: 12, write_setfield_miss: 13, apply_setfield: 14, apply_setfield_miss: 15,
-  experimenter: 0xfffe, experimenter_miss: 0xffff,
-});
 
 export type InstructionsPropType = 'instructions' | 'instructions_miss';
 export type NextTablesPropType = 'next_tables' | 'next_tables_miss';
@@ -33,107 +27,92 @@ export type TableFeatureProp =
   /** A property type the spec does not define: everything after the 4-byte header (not the padding). */
   | { readonly type: 'unknown'; readonly code: number; readonly data: Buffer };
 
-const HEADER_LEN = 4;
-const EXPERIMENTER_LEN = 12;
+const prop = kind<TableFeatureProp>();
+type Of<T> = Extract<TableFeatureProp, { type: T }>;
 
-function kindOf(code: number): 'instructions' | 'next_tables' | 'actions' | 'oxm' | 'experimenter' | 'unknown' {
-  if (code <= 1) return 'instructions';
-  if (code <= 3) return 'next_tables';
-  if (code <= 7) return 'actions';
-  if (code === 8 || code === 10 || (code >= 12 && code <= 15)) return 'oxm';
-  if (code >= 0xfffe) return 'experimenter';
-  return 'unknown';
+// ofp_table_feature_prop_instructions, OF 1.3.5 §7.3.5.5.2: type(2) length(2) instruction_ids(length-4)
+function instructions<T extends InstructionsPropType>(code: number, type: T): TlvKind<TableFeatureProp> {
+  return prop({
+    code, type, length: { min: 4 },
+    decode: (r) => ({ type, instruction_ids: decodeUntilEnd(r, decodeInstructionId) }) as Of<T>,
+    encode: (w, p) => encodeEach(w, (p as Of<InstructionsPropType>).instruction_ids, 'instruction_ids', encodeInstructionId),
+  });
 }
 
-// ofp_table_feature_prop_header + body, OF 1.3.5 §7.3.5.5.2: type(2) length(2) body(length-4)
-// then pad to 8 not counted in length; experimenter body: experimenter(4) exp_type(4) data
+// ofp_table_feature_prop_next_tables, OF 1.3.5 §7.3.5.5.2: type(2) length(2) next_table_ids(length-4, 1 byte each)
+function nextTables<T extends NextTablesPropType>(code: number, type: T): TlvKind<TableFeatureProp> {
+  return prop({
+    code, type, length: { min: 4 },
+    decode: (r) => ({ type, next_table_ids: [...r.view(r.remaining, 'next_table_ids')] }) as Of<T>,
+    encode(w, p) {
+      const ids = (p as Of<NextTablesPropType>).next_table_ids;
+      needList(w, ids, 'next_table_ids');
+      for (const id of ids) w.u8(id);
+    },
+  });
+}
+
+// ofp_table_feature_prop_actions, OF 1.3.5 §7.3.5.5.2: type(2) length(2) action_ids(length-4)
+function actions<T extends ActionsPropType>(code: number, type: T): TlvKind<TableFeatureProp> {
+  return prop({
+    code, type, length: { min: 4 },
+    decode: (r) => ({ type, action_ids: decodeUntilEnd(r, decodeActionId) }) as Of<T>,
+    encode: (w, p) => encodeEach(w, (p as Of<ActionsPropType>).action_ids, 'action_ids', encodeActionId),
+  });
+}
+
+// ofp_table_feature_prop_oxm, OF 1.3.5 §7.3.5.5.2: type(2) length(2) oxm_ids(length-4)
+function oxm<T extends OxmPropType>(code: number, type: T): TlvKind<TableFeatureProp> {
+  return prop({
+    code, type, length: { min: 4 },
+    decode: (r) => ({ type, oxm_ids: decodeUntilEnd(r, decodeOxmId) }) as Of<T>,
+    encode: (w, p) => encodeEach(w, (p as Of<OxmPropType>).oxm_ids, 'oxm_ids', encodeOxmId),
+  });
+}
+
+/** ofp_table_feature_prop_type, OF 1.3.5 §7.3.5.5.2. The _miss variants describe the table-miss entry. */
+export const TABLE_FEATURE_PROPS = new TlvRegistry<TableFeatureProp>('table feature property', [
+  instructions(0, 'instructions'),
+  instructions(1, 'instructions_miss'),
+  nextTables(2, 'next_tables'),
+  nextTables(3, 'next_tables_miss'),
+  actions(4, 'write_actions'),
+  actions(5, 'write_actions_miss'),
+  actions(6, 'apply_actions'),
+  actions(7, 'apply_actions_miss'),
+  oxm(8, 'match'),
+  oxm(10, 'wildcards'),
+  oxm(12, 'write_setfield'),
+  oxm(13, 'write_setfield_miss'),
+  oxm(14, 'apply_setfield'),
+  oxm(15, 'apply_setfield_miss'),
+  // ofp_table_feature_prop_experimenter, OF 1.3.5 §7.3.5.5.2: type(2) length(2) experimenter(4) exp_type(4) data
+  experimenterKind<TableFeatureProp>({ code: 0xfffe, type: 'experimenter', length: { min: 12 }, expType: true }),
+  experimenterKind<TableFeatureProp>({ code: 0xffff, type: 'experimenter_miss', length: { min: 12 }, expType: true }),
+], 4, undefined, 'table feature property');
+
+/** ofp_table_feature_prop_type by name. */
+export const TableFeaturePropTypeNames = enumTable('table feature property type', TABLE_FEATURE_PROPS.codes);
+
+// Padding to 8 follows each property and is not counted in its length.
+const FRAME = new TlvFrame(TABLE_FEATURE_PROPS, undefined, true, true);
+
+/** One property (ofp_table_feature_prop_header + body, OF 1.3.5 §7.3.5.5.2), then its padding to 8. */
 export function decodeTableFeatureProp(r: Reader): TableFeatureProp {
-  r.need(2, 'table feature property type');
-  const code = (r.buf[r.pos]! << 8) | r.buf[r.pos + 1]!;
-  const kind = kindOf(code);
-  const length = peekLength(r, 2, kind === 'experimenter' ? EXPERIMENTER_LEN : HEADER_LEN, 'table feature property');
-  const saved = r.limit(length, 'table feature property');
-  r.pos += 4;
-  const type = TableFeaturePropTypeNames.byValue.get(code);
-  let prop: TableFeatureProp;
-  switch (kind) {
-    case 'instructions':
-      prop = { type: type as InstructionsPropType, instruction_ids: decodeUntilEnd(r, decodeInstructionId) };
-      break;
-    case 'next_tables':
-      prop = { type: type as NextTablesPropType, next_table_ids: [...r.view(r.remaining, 'next_table_ids')] };
-      break;
-    case 'actions':
-      prop = { type: type as ActionsPropType, action_ids: decodeUntilEnd(r, decodeActionId) };
-      break;
-    case 'oxm':
-      prop = { type: type as OxmPropType, oxm_ids: decodeUntilEnd(r, decodeOxmId) };
-      break;
-    case 'experimenter': {
-      const experimenter = r.u32('experimenter');
-      const exp_type = r.u32('exp_type');
-      prop = { type: type as ExperimenterPropType, experimenter, exp_type, data: r.bytes(r.remaining) };
-      break;
-    }
-    default:
-      prop = { type: 'unknown', code, data: r.bytes(r.remaining) };
-  }
-  r.restore(saved, 'table feature property');
-  r.pad((8 - (length % 8)) % 8);
-  return prop;
+  return FRAME.decode(r);
 }
 
-// ofp_table_feature_prop_header + body, OF 1.3.5 §7.3.5.5.2: type(2) length(2) body, pad to 8 (not in length)
+/** One property (ofp_table_feature_prop_header + body, OF 1.3.5 §7.3.5.5.2), then its padding to 8. */
 export function encodeTableFeatureProp(w: Writer, p: TableFeatureProp): void {
-  const code = p.type === 'unknown' ? p.code : TableFeaturePropTypeNames.byName.get(p.type);
-  if (code === undefined) w.fail(`unknown table feature property ${show(p.type)}`);
-  const start = w.pos;
-  w.u16(code);
-  const at = w.reserve16();
-  switch (p.type) {
-    case 'instructions':
-    case 'instructions_miss':
-      encodeEach(w, p.instruction_ids, 'instruction_ids', encodeInstructionId);
-      break;
-    case 'next_tables':
-    case 'next_tables_miss':
-      needList(w, p.next_table_ids, 'next_table_ids');
-      for (const id of p.next_table_ids) w.u8(id);
-      break;
-    case 'write_actions':
-    case 'write_actions_miss':
-    case 'apply_actions':
-    case 'apply_actions_miss':
-      encodeEach(w, p.action_ids, 'action_ids', encodeActionId);
-      break;
-    case 'match':
-    case 'wildcards':
-    case 'write_setfield':
-    case 'write_setfield_miss':
-    case 'apply_setfield':
-    case 'apply_setfield_miss':
-      encodeEach(w, p.oxm_ids, 'oxm_ids', encodeOxmId);
-      break;
-    case 'experimenter':
-    case 'experimenter_miss':
-      w.u32(p.experimenter);
-      w.u32(p.exp_type);
-      w.bytes(p.data);
-      break;
-    case 'unknown':
-      w.bytes(p.data);
-      break;
-  }
-  w.patch16(at, start);
-  w.align8(start);
+  FRAME.encode(w, p);
 }
 
-// ofp_table_feature_prop_header[], OF 1.3.5 §7.3.5.5.2: each type(2) length(2) body, padded to 8
+/** ofp_table_feature_prop_header[], OF 1.3.5 §7.3.5.5.2: each type(2) length(2) body, padded to 8. */
 export function decodeTableFeatureProps(r: Reader): TableFeatureProp[] {
-  return decodeUntilEnd(r, decodeTableFeatureProp);
+  return FRAME.decodeRest(r);
 }
 
-// ofp_table_feature_prop_header[], OF 1.3.5 §7.3.5.5.2: each type(2) length(2) body, padded to 8
+/** ofp_table_feature_prop_header[], OF 1.3.5 §7.3.5.5.2: each type(2) length(2) body, padded to 8. */
 export function encodeTableFeatureProps(w: Writer, props: readonly TableFeatureProp[]): void {
   encodeEach(w, props, 'properties', encodeTableFeatureProp);
 }

@@ -1,7 +1,15 @@
-import type { OxmFieldName } from './oxm.js';
-
 // The OpenFlow-basic OXM field table, OF 1.3.5 §7.2.3.7 Table 12. Shared by
 // match/set-field codecs and by table-features OXM id lists.
+
+/** The 40 OpenFlow-basic OXM fields of OF 1.3.5 §7.2.3.7, by spec name without the OFPXMT_OFB_ prefix. */
+export type OxmFieldName =
+  | 'in_port' | 'in_phy_port' | 'metadata' | 'eth_dst' | 'eth_src' | 'eth_type'
+  | 'vlan_vid' | 'vlan_pcp' | 'ip_dscp' | 'ip_ecn' | 'ip_proto' | 'ipv4_src' | 'ipv4_dst'
+  | 'tcp_src' | 'tcp_dst' | 'udp_src' | 'udp_dst' | 'sctp_src' | 'sctp_dst'
+  | 'icmpv4_type' | 'icmpv4_code' | 'arp_op' | 'arp_spa' | 'arp_tpa' | 'arp_sha' | 'arp_tha'
+  | 'ipv6_src' | 'ipv6_dst' | 'ipv6_flabel' | 'icmpv6_type' | 'icmpv6_code'
+  | 'ipv6_nd_target' | 'ipv6_nd_sll' | 'ipv6_nd_tll' | 'mpls_label' | 'mpls_tc' | 'mpls_bos'
+  | 'pbb_isid' | 'tunnel_id' | 'ipv6_exthdr';
 
 /** ofp_oxm_class values (OF 1.3.5 §7.2.3.2). */
 export const OFPXMC_NXM_0 = 0x0000;

@@ -1,28 +1,23 @@
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
-import { CodecError } from '../codec-error.js';
+import { describe } from '../input-checks.js';
+import type { OfpErrorCode } from '../codec-error.js';
+import { ofpError } from '../messages/error-codes.js';
 import { readPortNo, writePortNo, type PortNo } from '../common.js';
 import { readIpv4, readIpv6, readMac, writeIpv4, writeIpv6, writeMac } from './addr.js';
 import {
   K_PORT, K_U8, K_U16, K_U24, K_U32, K_U64, K_MAC, K_IPV4, K_IPV6,
   OFPXMC_EXPERIMENTER, OFPXMC_OPENFLOW_BASIC, OXM_FIELDS, OXM_FIELD_BY_NAME, OXM_FIELD_NAMES, type OxmFieldInfo,
+  type OxmFieldName,
 } from './oxm-fields.js';
 
+export { describe, inContext, u64, uint } from '../input-checks.js';
 export {
   OXM_FIELDS, OXM_FIELD_BY_NAME, OXM_FIELD_NAMES, oxmFieldCode, oxmFieldName, oxmBasicHeader,
   OFPXMC_NXM_0, OFPXMC_NXM_1, OFPXMC_OPENFLOW_BASIC, OFPXMC_EXPERIMENTER, OFPVID_PRESENT, OFPVID_NONE,
-  type OxmFieldInfo, type OxmKind,
+  type OxmFieldInfo, type OxmKind, type OxmFieldName,
 } from './oxm-fields.js';
 
-/** The 40 OpenFlow-basic OXM fields of OF 1.3.5 §7.2.3.7, by spec name without the OFPXMT_OFB_ prefix. */
-export type OxmFieldName =
-  | 'in_port' | 'in_phy_port' | 'metadata' | 'eth_dst' | 'eth_src' | 'eth_type'
-  | 'vlan_vid' | 'vlan_pcp' | 'ip_dscp' | 'ip_ecn' | 'ip_proto' | 'ipv4_src' | 'ipv4_dst'
-  | 'tcp_src' | 'tcp_dst' | 'udp_src' | 'udp_dst' | 'sctp_src' | 'sctp_dst'
-  | 'icmpv4_type' | 'icmpv4_code' | 'arp_op' | 'arp_spa' | 'arp_tpa' | 'arp_sha' | 'arp_tha'
-  | 'ipv6_src' | 'ipv6_dst' | 'ipv6_flabel' | 'icmpv6_type' | 'icmpv6_code'
-  | 'ipv6_nd_target' | 'ipv6_nd_sll' | 'ipv6_nd_tll' | 'mpls_label' | 'mpls_tc' | 'mpls_bos'
-  | 'pbb_isid' | 'tunnel_id' | 'ipv6_exthdr';
 
 /**
  * Value by field kind: MACs "aa:bb:cc:dd:ee:ff", IPv4/IPv6 addresses as text,
@@ -48,8 +43,43 @@ export interface OxmRaw {
 
 export type OxmField = OxmBasic | OxmRaw;
 
-/** One OXM TLV (header + payload). */
-export function decodeOxm(r: Reader): OxmField {
+/**
+ * The errors a switch answers for a malformed OpenFlow-basic TLV (OF 1.3.4
+ * conformance 430.500/430.510): in a match, and in a set_field action.
+ */
+export interface OxmRules {
+  /** A field code OF 1.3 does not define. */
+  readonly field: OfpErrorCode;
+  /** An oxm_length other than the field's size (twice it with a mask). */
+  readonly len: OfpErrorCode;
+}
+export const MATCH_RULES: OxmRules = Object.freeze({
+  field: ofpError('bad_match', 'bad_field'),
+  len: ofpError('bad_match', 'bad_len'),
+});
+export const SET_FIELD_RULES: OxmRules = Object.freeze({
+  field: ofpError('bad_action', 'bad_set_type'),
+  len: ofpError('bad_action', 'bad_set_len'),
+});
+
+/**
+ * Why a basic-class header (class 0x8000, field, hasmask, length) is invalid,
+ * or undefined when it is not. A mask on a field Table 12 calls unmaskable
+ * is not an error here: Open vSwitch sends and accepts tcp_dst/0xf000 (see
+ * the flow_mod capture), so such a TLV stays raw, byte-exact.
+ */
+function basicProblem(field: number, hasmask: boolean, len: number, rules: OxmRules): [OfpErrorCode, string] | undefined {
+  const info = OXM_FIELDS[field];
+  if (info === undefined) return [rules.field, `OpenFlow-basic OXM field ${field} is not defined by OpenFlow 1.3 (fields 0..${OXM_FIELDS.length - 1})`];
+  const want = hasmask ? 2 * info.length : info.length;
+  if (len !== want) {
+    return [rules.len, `OXM ${info.name}${hasmask ? ' with mask' : ''} has oxm_length ${len}; it must be ${want} (the field is ${info.length} bytes)`];
+  }
+  return undefined;
+}
+
+/** One OXM TLV (header + payload); basic-class TLVs must be well-formed (`rules` say which error a switch gives). */
+export function decodeOxm(r: Reader, rules: OxmRules = MATCH_RULES): OxmField {
   // ofp_oxm TLV, OF 1.3.5 §7.2.3.2: oxm_class(2) oxm_field(7 bits) oxm_hasmask(1 bit) oxm_length(1) payload(oxm_length)
   const start = r.pos;
   r.need(4, 'oxm header');
@@ -72,6 +102,8 @@ export function decodeOxm(r: Reader): OxmField {
         return { field: info.name, value, mask: readValue(r, info.k) };
       }
     }
+    const problem = basicProblem(fh >> 1, (fh & 1) === 1, len, rules);
+    if (problem !== undefined) r.fail(problem[0] === rules.len ? 'bad_length' : 'bad_value', problem[1], start, problem[0]);
   } else if (cls === OFPXMC_EXPERIMENTER && len < 4) {
     // ofp_oxm_experimenter_header: the 4-byte experimenter id counts in oxm_length.
     r.fail('bad_length', `experimenter OXM length ${len} leaves no room for its 4-byte experimenter id`, start + 3);
@@ -102,16 +134,16 @@ function readValue(r: Reader, k: number): OxmValue {
   }
 }
 
-export function encodeOxm(w: Writer, f: OxmField): void {
+export function encodeOxm(w: Writer, f: OxmField, rules: OxmRules = MATCH_RULES): void {
   // ofp_oxm TLV, OF 1.3.5 §7.2.3.2: oxm_class(2) oxm_field(7 bits) oxm_hasmask(1 bit) oxm_length(1) payload
   if (f === null || typeof f !== 'object') {
     w.fail(`an OXM field must be an object like {"field":"eth_type","value":2048}, got ${describe(f)}`);
   }
-  if ((f as OxmRaw).raw !== undefined) return encodeRaw(w, f as OxmRaw);
+  if ((f as OxmRaw).raw !== undefined) return encodeRaw(w, f as OxmRaw, rules);
   const { field, value, mask } = f as OxmBasic;
   const info = typeof field === 'string' ? OXM_FIELD_BY_NAME.get(field) : undefined;
   if (info === undefined) {
-    w.fail(`unknown OXM field ${describe(field)}; expected one of ${OXM_FIELD_NAMES.join(', ')} (or {oxm_class, oxm_field, hasmask, raw})`);
+    w.fail(`unknown OXM field ${describe(field)}; expected one of ${OXM_FIELD_NAMES.join(', ')} (or {oxm_class, oxm_field, hasmask, raw})`, rules.field);
   }
   const masked = mask !== undefined && mask !== null;
   if (masked && !info.maskable) {
@@ -179,33 +211,10 @@ function badValue(w: Writer, info: OxmFieldInfo, v: unknown, what: string): neve
   return w.fail(`OXM ${info.name} ${what} must be ${range}, got ${describe(v)}`);
 }
 
-/** An encoder's plain integer field, checked here so the error names the field. */
-export function uint(w: Writer, v: unknown, max: number, what: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
-    w.fail(`${what} must be an integer 0..${max}, got ${describe(v)}`);
-  }
-  return v;
-}
 
-/** An encoder's 64-bit field: bigint, or from JSON a decimal/0x string or a safe integer. */
-export function u64(w: Writer, v: unknown, what: string): void {
-  if (typeof v !== 'bigint' && typeof v !== 'string' && typeof v !== 'number') {
-    w.fail(`${what} must be a 64-bit integer (bigint, decimal or 0x-hex string), got ${describe(v)}`);
-  }
-  w.u64(v);
-}
 
-/** Safe for anything a caller may hand us (JSON.stringify throws on bigint). */
-export function describe(v: unknown): string {
-  if (typeof v === 'bigint') return `${v}n`;
-  try {
-    return JSON.stringify(v) ?? typeof v;
-  } catch {
-    return typeof v;
-  }
-}
 
-function encodeRaw(w: Writer, f: OxmRaw): void {
+function encodeRaw(w: Writer, f: OxmRaw, rules: OxmRules): void {
   // ofp_oxm TLV kept whole, OF 1.3.5 §7.2.3.2: header(4) [experimenter(4)] payload(oxm_length - 4 | oxm_length)
   const start = w.pos;
   w.bytes(f.raw);
@@ -222,6 +231,14 @@ function encodeRaw(w: Writer, f: OxmRaw): void {
     (f.hasmask !== undefined && f.hasmask !== hasmask)) {
     w.fail(`raw OXM header says class 0x${cls.toString(16)} field ${field} hasmask ${hasmask}, ` +
       `which disagrees with oxm_class/oxm_field/hasmask; edit raw or drop those keys`);
+  }
+  // A basic-class TLV in raw form is held to the same rules as a decoded one.
+  if (cls === OFPXMC_OPENFLOW_BASIC) {
+    const problem = basicProblem(field, hasmask, n - 4, rules);
+    if (problem !== undefined) {
+      w.pos = start;
+      w.fail(`raw ${problem[1]}`, problem[0]);
+    }
   }
 }
 
@@ -253,14 +270,3 @@ export function encodeOxmHeader(w: Writer, h: OxmHeader): void {
   w.u8(h.length);
 }
 
-/**
- * Rethrow an encode/decode failure with where it happened ("actions[2]: …")
- * so a user can find the bad element of a long JSON list. Anything that is
- * not a CodecError is a bug, but still leaves as one: callers rely on it.
- */
-export function inContext(e: unknown, where: string): CodecError {
-  if (e instanceof CodecError) {
-    return new CodecError(e.kind, `${where}: ${e.reason}`, e.offset, e.msgType, e.xid, e.excerpt);
-  }
-  return new CodecError('bad_input', `${where}: internal error: ${e instanceof Error ? e.message : String(e)}`, 0);
-}

@@ -36,7 +36,8 @@ export function decodePort(r: Reader): Port {
   r.pad(4);
   const hw_addr = readMac(r);
   r.pad(2);
-  const name = r.str(16, 'port name');
+  // ofp_port.name: UTF-8, NUL-padded to OFP_MAX_PORT_NAME_LEN (16).
+  const name = r.str(16, 'port name', true);
   return {
     port_no,
     hw_addr,
@@ -57,7 +58,7 @@ export function encodePort(w: Writer, p: Port): void {
   w.pad(4);
   writeMac(w, p.hw_addr);
   w.pad(2);
-  w.str(p.name, 16);
+  w.str(p.name, 16, true);
   writeBits32(w, PortConfigBits, p.config);
   writeBits32(w, PortStateBits, p.state);
   writeBits32(w, PortFeatureBits, p.curr);

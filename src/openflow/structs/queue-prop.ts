@@ -2,10 +2,9 @@ import { readPortNo, writePortNo, type PortNo } from '../common.js';
 import { enumTable } from '../enums.js';
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
-import { decodeUntilEnd, encodeEach, needObject, peekLength, show } from '../multipart/record.js';
+import { decodeUntilEnd, needObject, peekLength } from '../multipart/record.js';
+import { experimenterKind, kind, TlvFrame, TlvRegistry, type TlvKind } from '../tlv.js';
 
-/** ofp_queue_properties. */
-export const QueuePropTypeNames = enumTable('queue property', { min_rate: 1, max_rate: 2, experimenter: 0xffff });
 
 /** ofp_queue_prop_*, OF 1.3.5 §7.2.2. */
 export type QueueProp =
@@ -25,61 +24,51 @@ export interface PacketQueue {
   readonly properties: readonly QueueProp[];
 }
 
-const PROP_HEADER_LEN = 8;
-const PROP_LEN = 16;
 const QUEUE_LEN = 16;
 
-// ofp_queue_prop_header + body, OF 1.3.5 §7.2.2: property(2) len(2) pad(4) then
-// min_rate/max_rate: rate(2) pad(6); experimenter: experimenter(4) pad(4) data(len-16); other: data(len-8)
-export function decodeQueueProp(r: Reader): QueueProp {
-  r.need(2, 'queue property type');
-  const code = (r.buf[r.pos]! << 8) | r.buf[r.pos + 1]!;
-  const known = code === 1 || code === 2 || code === 0xffff;
-  const saved = r.limit(peekLength(r, 2, known ? PROP_LEN : PROP_HEADER_LEN, 'queue property'), 'queue property');
-  r.pos += 4;
-  r.pad(4);
-  let prop: QueueProp;
-  if (code === 1 || code === 2) {
-    const rate = r.u16('rate');
-    r.pad(6);
-    prop = { type: code === 1 ? 'min_rate' : 'max_rate', rate };
-  } else if (code === 0xffff) {
-    const experimenter = r.u32('experimenter');
-    r.pad(4);
-    prop = { type: 'experimenter', experimenter, data: r.bytes(r.remaining) };
-  } else {
-    prop = { type: 'unknown', code, data: r.bytes(r.remaining) };
-  }
-  r.restore(saved, 'queue property');
-  return prop;
+const prop = kind<QueueProp>();
+
+// ofp_queue_prop_min_rate / _max_rate, OF 1.3.5 §7.2.2: header(8) rate(2) pad(6)
+function rate<T extends 'min_rate' | 'max_rate'>(code: number, type: T): TlvKind<QueueProp> {
+  return prop({
+    code, type, length: { exact: 16 },
+    decode(r) {
+      const rate = r.u16('rate');
+      r.pad(6);
+      return { type, rate } as Extract<QueueProp, { type: T }>;
+    },
+    encode(w, p) {
+      w.u16((p as { rate: number }).rate);
+      w.pad(6);
+    },
+  });
 }
 
-// ofp_queue_prop_header + body, OF 1.3.5 §7.2.2: property(2) len(2) pad(4) body
+/** ofp_queue_properties, OF 1.3.5 §7.2.2. */
+export const QUEUE_PROPS = new TlvRegistry<QueueProp>('queue property', [
+  rate(1, 'min_rate'),
+  rate(2, 'max_rate'),
+  // ofp_queue_prop_experimenter, OF 1.3.5 §7.2.2: header(8) experimenter(4) pad(4) data(len-16)
+  experimenterKind<QueueProp>({ code: 0xffff, length: { min: 16 }, pad: 4 }),
+], 8, { length: 8, name: 'ofp_queue_prop_header' }, 'queue property');
+
+/** ofp_queue_properties by name. */
+export const QueuePropTypeNames = enumTable('queue property', QUEUE_PROPS.codes);
+
+const FRAME = new TlvFrame(QUEUE_PROPS, {
+  // ofp_queue_prop_header, OF 1.3.5 §7.2.2: after property(2) len(2): pad(4)
+  decode: (r) => r.pad(4),
+  encode: (w) => w.pad(4),
+}, false, true);
+
+/** One property (ofp_queue_prop_header + body, OF 1.3.5 §7.2.2). */
+export function decodeQueueProp(r: Reader): QueueProp {
+  return FRAME.decode(r);
+}
+
+/** One property (ofp_queue_prop_header + body, OF 1.3.5 §7.2.2). */
 export function encodeQueueProp(w: Writer, p: QueueProp): void {
-  const start = w.pos;
-  const code = p.type === 'unknown' ? p.code : QueuePropTypeNames.byName.get(p.type);
-  if (code === undefined) {
-    w.fail(`unknown queue property ${show(p.type)}; expected min_rate, max_rate, experimenter or unknown`);
-  }
-  w.u16(code);
-  const at = w.reserve16();
-  w.pad(4);
-  switch (p.type) {
-    case 'min_rate':
-    case 'max_rate':
-      w.u16(p.rate);
-      w.pad(6);
-      break;
-    case 'experimenter':
-      w.u32(p.experimenter);
-      w.pad(4);
-      w.bytes(p.data);
-      break;
-    case 'unknown':
-      w.bytes(p.data);
-      break;
-  }
-  w.patch16(at, start);
+  FRAME.encode(w, p);
 }
 
 // ofp_packet_queue, OF 1.3.5 §7.2.2: queue_id(4) port(4) len(2) pad(6) properties(len-16)
@@ -89,7 +78,7 @@ export function decodePacketQueue(r: Reader): PacketQueue {
   const port = readPortNo(r);
   r.pos += 2;
   r.pad(6);
-  const properties = decodeUntilEnd(r, decodeQueueProp);
+  const properties = FRAME.decodeRest(r);
   r.restore(saved, 'packet queue');
   return { queue_id, port, properties };
 }
@@ -102,6 +91,6 @@ export function encodePacketQueue(w: Writer, q: PacketQueue): void {
   writePortNo(w, q.port);
   const at = w.reserve16();
   w.pad(6);
-  encodeEach(w, q.properties, 'queue properties', encodeQueueProp);
+  FRAME.encodeList(w, q.properties, 'queue properties');
   w.patch16(at, start);
 }
