@@ -23,11 +23,7 @@ if (existsSync(builder)) {
     process.exit(1);
   }
 }
-// The web view the controller serves at /: built the same way when missing or older than ui/.
-const page = join(root, 'dist', 'ui', 'app.js');
-if (existsSync(join(root, 'ui', 'src')) && (!existsSync(page) || statSync(page).mtimeMs < newest(join(root, 'ui')))) {
-  execFileSync(process.execPath, [join(root, 'scripts', 'build-ui.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-}
+// (The web view is part of `npm run build`, and ui/ is one of build-if-stale's inputs.)
 
 const { main } = await import(pathToFileURL(entry).href);
 process.exitCode = await main(process.argv.slice(2));
