@@ -33,7 +33,7 @@ import { pino } from 'pino';
 import { createController, type Controller } from '../src/controller.js';
 import { MemoryStore } from '../src/core/store/memory-store.js';
 import { BUILTIN_APPS } from '../src/apps/index.js';
-import { DRIVER, MININET_PYTHON, MininetClient, REPO_ROOT, run, type Topo } from './lib/mininet-client.js';
+import { DRIVER, MININET_PYTHON, Mininet as MininetClient, REPO_ROOT, run, type TopoSpec as Topo } from '../mininet/client.js';
 
 const DEADLINE_MS = Number(process.env.BENCH_DEADLINE_S ?? 60) * 1000;
 const TOTAL_BUDGET_MS = 9.5 * 60_000;
@@ -281,7 +281,7 @@ async function measure(kind: Kind, tc: TopoCase): Promise<Measure> {
     const started = now();
     const p = prefix();
     offNet = onCleanup(() => (net ? net.stop(true) : Promise.resolve()));
-    net = await MininetClient.start(tc.topo, { prefix: p, controllerPort: port });
+    net = await MininetClient.start(tc.topo, { prefix: p, controllerPort: port, startTimeoutMs: 90_000 });
     const switches = net.ready.switches.map((s) => s.name);
     const dpids = net.ready.switches.map((s) => s.dpid);
 
@@ -368,7 +368,7 @@ async function measure(kind: Kind, tc: TopoCase): Promise<Measure> {
     clearInterval(sampler);
     if (side) await side.stop().catch(() => undefined);
     if (net) {
-      const left = await net.stop(abort).catch((e: unknown) => [`stop failed: ${String(e)}`]);
+      const left = await net.stop(abort).then((r) => r.leftovers, (e: unknown) => [`stop failed: ${String(e)}`]);
       if (left.length) m.notes.push(`removed leftovers: ${left.join(' ')}`);
     }
     offNet?.();

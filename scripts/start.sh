@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Quick start: install what is missing, build, and run the controller with its
+# Quick start: install what is missing, build (when stale), and run the controller with its
 # default apps. As root with Mininet available (installed here if missing), a
 # demo network (tree,2,2: 3 switches, 4 hosts) is built against it and you get
 # Mininet's `mininet>` prompt; it is removed again on exit. SWITCHYARD_DEMO=0
@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/lib/npm-deps.sh
-npm run --silent build
+# Builds only when a source (src, bench, ui, the build configs) changed since the last build.
+node scripts/lib/build-if-stale.mjs
 
 demo=${SWITCHYARD_DEMO:-1}
 if [ "$demo" = 1 ] && [ "$(id -u)" = 0 ]; then

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { LOG_FORMATS, type LogFormatChoice } from './log.js';
 
 /** Everything `switchyard start` can be told, by flag or config file (flags win). */
 export interface ControllerConfig {
@@ -13,8 +14,12 @@ export interface ControllerConfig {
   readonly statsIntervalMs: number;
   readonly lldpIntervalMs: number;
   readonly hostIdleMs: number;
+  /** A host whose switch left is kept (marked detached) this long, then forgotten. */
+  readonly hostDetachedMs: number;
   readonly stateDir: string;
   readonly logLevel: string;
+  /** pretty (for people), json (for machines), or auto: pretty on a terminal. */
+  readonly logFormat: LogFormatChoice;
   /** Per-app settings, by app name. */
   readonly appConfig: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
@@ -31,8 +36,10 @@ export const defaults: ControllerConfig = {
   statsIntervalMs: 10000,
   lldpIntervalMs: 5000,
   hostIdleMs: 300000,
+  hostDetachedMs: 60000,
   stateDir: '.switchyard',
   logLevel: 'info',
+  logFormat: 'auto',
   appConfig: {},
 };
 
@@ -72,8 +79,10 @@ const OPTIONS = {
   'stats-interval': { type: 'string' },
   'lldp-interval': { type: 'string' },
   'host-idle': { type: 'string' },
+  'host-detached': { type: 'string' },
   'state-dir': { type: 'string' },
   'log-level': { type: 'string' },
+  'log-format': { type: 'string' },
 } as const;
 
 export const START_USAGE = `switchyard start [options]
@@ -90,8 +99,10 @@ export const START_USAGE = `switchyard start [options]
   --echo-interval MS --dead-after MS      keepalive (default 5000 / 15000)
   --miss-send-len N|no_buffer             table-miss bytes sent up (default no_buffer)
   --stats-interval MS --lldp-interval MS --host-idle MS
+  --host-detached MS     keep a host whose switch left this long, marked detached (default 60000)
   --state-dir DIR        where user-created state is kept (default .switchyard)
   --log-level L          pino level (default info)
+  --log-format F         pretty | json | auto (default auto: pretty on a terminal, JSON when piped)
   --config FILE          JSON file with the same settings (camelCase keys); flags win`;
 
 /** Tokens from a file (one per line, # comments) or SWITCHYARD_API_TOKENS; never from argv, where `ps` would show them. */
@@ -107,6 +118,13 @@ function readTokens(file: string | undefined): string[] {
   const tokens = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
   for (const t of tokens) if (t.length < 16 || /\s/.test(t)) throw new ConfigError('API tokens must be at least 16 characters without spaces');
   return tokens;
+}
+
+function logFormat(v: string | number | undefined): LogFormatChoice {
+  if (v === undefined) return defaults.logFormat;
+  const choice = LOG_FORMATS.find((x) => x === v);
+  if (choice === undefined) throw new ConfigError(`--log-format must be one of ${LOG_FORMATS.join(', ')}, got ${String(v)}`);
+  return choice;
 }
 
 function bodyLimit(v: string | number | undefined): number {
@@ -176,8 +194,10 @@ export function parseStartArgs(args: readonly string[]): ControllerConfig {
     statsIntervalMs: ms(values['stats-interval'] ?? f('statsIntervalMs'), '--stats-interval', defaults.statsIntervalMs),
     lldpIntervalMs: ms(values['lldp-interval'] ?? f('lldpIntervalMs'), '--lldp-interval', defaults.lldpIntervalMs),
     hostIdleMs: ms(values['host-idle'] ?? f('hostIdleMs'), '--host-idle', defaults.hostIdleMs),
+    hostDetachedMs: ms(values['host-detached'] ?? f('hostDetachedMs'), '--host-detached', defaults.hostDetachedMs),
     stateDir: values['state-dir'] ?? (f('stateDir') as string | undefined) ?? defaults.stateDir,
     logLevel: values['log-level'] ?? (f('logLevel') as string | undefined) ?? defaults.logLevel,
+    logFormat: logFormat(values['log-format'] ?? f('logFormat')),
     appConfig: (typeof file.apps_config === 'object' && file.apps_config !== null ? file.apps_config : {}) as ControllerConfig['appConfig'],
   };
 }

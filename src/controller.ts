@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLog, openflowLog } from './log.js';
+import { logEvents } from './core/event-log.js';
 import { OpenFlowServer } from './openflow/channel/server.js';
 import { realClock, type Clock } from './core/clock.js';
 import { createCore, type Core } from './core/index.js';
@@ -38,7 +40,7 @@ export interface ControllerOptions {
 /** Composition root: builds the listener, the core and the northbound, and holds no logic of its own. */
 export function createController(opts: ControllerOptions = {}): Controller {
   const config: ControllerConfig = { ...defaults, ...opts.config };
-  const log = opts.log ?? pino({ name: 'switchyard', level: config.logLevel });
+  const log = opts.log ?? createLog({ level: config.logLevel, format: config.logFormat, secrets: config.http.tokens ?? [] });
   const clock = opts.clock ?? realClock;
   const server = new OpenFlowServer({
     port: config.of.port,
@@ -47,7 +49,7 @@ export function createController(opts: ControllerOptions = {}): Controller {
     echoIntervalMs: config.echoIntervalMs,
     deadAfterMs: config.deadAfterMs,
     missSendLen: config.missSendLen,
-    log: log.child({ svc: 'openflow' }),
+    log: openflowLog(log.child({ svc: 'openflow' })),
   });
   const core = createCore({
     southbound: server,
@@ -60,15 +62,12 @@ export function createController(opts: ControllerOptions = {}): Controller {
     statsIntervalMs: config.statsIntervalMs,
     lldpIntervalMs: config.lldpIntervalMs,
     hostIdleMs: config.hostIdleMs,
+    hostDetachedMs: config.hostDetachedMs,
     legacyJournal: join(config.stateDir, 'static.jsonl'),
   });
 
-  // Topology changes are what operators look for in the log; ports and hosts are noisier.
-  core.events.subscribe((e) => {
-    if (e.type === 'link.up' || e.type === 'link.down') log.info({ event: e.type, seq: e.seq, ...e.data }, e.type);
-    else if (e.type === 'host.moved') log.info({ event: e.type, seq: e.seq, ...e.data }, e.type);
-    else if (e.type !== 'stats.ports') log.debug({ event: e.type, seq: e.seq, data: e.data }, e.type);
-  });
+  // Which events reach the log, and how bursts are summarised: src/core/event-log.ts.
+  const stopEventLog = logEvents(core.events, { clock, log: log.child({ svc: 'events' }) });
 
   const controller: Controller = {
     ...core,
@@ -97,6 +96,7 @@ export function createController(opts: ControllerOptions = {}): Controller {
       await server.close();
       // Last: with the API and the switches gone nothing records any more; this waits for writes in flight and closes the store.
       await core.stop();
+      stopEventLog();
     },
   };
   return controller;

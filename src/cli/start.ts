@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { createLog } from '../log.js';
 import { ConfigError, parseStartArgs, START_USAGE } from '../config.js';
 import { createController } from '../controller.js';
 import { BUILTIN_APPS } from '../apps/index.js';
@@ -19,7 +19,7 @@ export async function start(args: readonly string[]): Promise<number> {
     }
     throw e;
   }
-  const log = pino({ name: 'switchyard', level: config.logLevel });
+  const log = createLog({ level: config.logLevel, format: config.logFormat, secrets: config.http.tokens ?? [] });
   const known = new Set(BUILTIN_APPS.map((a) => a.name));
   const unknown = config.apps.filter((a) => !known.has(a));
   if (unknown.length > 0) {

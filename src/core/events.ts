@@ -19,6 +19,8 @@ export interface CoreOwnedEvents {
   'link.down': { src: { dpid: string; port_no: number }; dst: { dpid: string; port_no: number }; reason: string };
   'host.added': HostEventData;
   'host.moved': HostEventData & { from: { dpid: string; port_no: number } };
+  /** A known host detached (its switch left), attached again, or gained an address; `change` says which. */
+  'host.updated': HostEventData & { change: 'detached' | 'attached' | 'address'; attached: boolean; detached_at: number | null };
   'host.removed': HostEventData;
   'flow.removed': { dpid: string; cookie: string; owner: string | null; priority: number; table_id: number; reason: string; packet_count: string; byte_count: string; match: unknown };
   'flow.error': { dpid: string; owner: string | null; err_type: string | number; code: string | number; hint: string };
@@ -46,7 +48,7 @@ export type CoreOwnedEventType = keyof CoreOwnedEvents;
 const CORE_TYPES = {
   'switch.up': true, 'switch.down': true, 'port.added': true, 'port.modified': true, 'port.removed': true,
   'port.claimed': true, 'port.released': true, 'link.up': true, 'link.down': true,
-  'host.added': true, 'host.moved': true, 'host.removed': true, 'flow.removed': true, 'flow.error': true,
+  'host.added': true, 'host.moved': true, 'host.updated': true, 'host.removed': true, 'flow.removed': true, 'flow.error': true,
   'app.enabled': true, 'app.disabled': true, 'openflow.listening': true, 'stats.ports': true,
 } as const satisfies Record<CoreOwnedEventType, true>;
 export const CORE_EVENT_TYPES: readonly CoreOwnedEventType[] = Object.keys(CORE_TYPES) as CoreOwnedEventType[];

@@ -36,6 +36,8 @@ export interface CoreOptions {
   readonly statsIntervalMs: number;
   readonly lldpIntervalMs: number;
   readonly hostIdleMs: number;
+  /** How long a host whose switch left stays listed (detached) before it is forgotten. */
+  readonly hostDetachedMs?: number;
   /** A static.jsonl from before the state store, imported once. */
   readonly legacyJournal?: string;
   /** Replay buffer of the event bus (events a client can resume from). */
@@ -77,7 +79,12 @@ export function createCore(o: CoreOptions): Core {
   const packets = new PacketService(switches, log.child({ svc: 'packets' }));
   const claims = new PortClaims(events);
   const topology = new TopologyService({ switches, events, clock, claims }, { probeIntervalMs: o.lldpIntervalMs });
-  const hosts = new HostTracker({ events, clock, topology }, { idleTimeoutMs: o.hostIdleMs });
+  const hosts = new HostTracker({
+    events, clock, topology,
+    probe: (dpid, port, frame) => {
+      packets.packetOut(BigInt(`0x${dpid}`), { actions: [{ type: 'output', port, max_len: 0 }], data: frame });
+    },
+  }, { idleTimeoutMs: o.hostIdleMs, ...(o.hostDetachedMs !== undefined && { detachedTimeoutMs: o.hostDetachedMs }) });
   const stats = new StatsService({ switches, events, clock, intervalMs: o.statsIntervalMs, naming: flows, log: log.child({ svc: 'stats' }) });
 
   // LLDP must reach the controller on every switch, whichever apps run.

@@ -1,10 +1,10 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../helpers/ovs.js';
 import * as S from '../helpers/samples.js';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'switchyard.js');
+const BIN = join(REPO_ROOT, 'bin', 'switchyard.js');
 
 function run(args: string[], input?: string): { status: number | null; lines: string[]; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', timeout: 120_000 });

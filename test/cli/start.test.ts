@@ -1,11 +1,11 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { FakeSwitch } from '../helpers/fake-switch.js';
+import { REPO_ROOT } from '../helpers/ovs.js';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'switchyard.js');
+const BIN = join(REPO_ROOT, 'bin', 'switchyard.js');
 
 /** Start `switchyard start ...` and resolve with the process once it logs that it runs. */
 async function startCli(args: string[]) {

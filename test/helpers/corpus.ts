@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { REPO_ROOT } from './ovs.js';
 import * as S from './samples.js';
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'ovs');
+const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'ovs');
 
 export interface Fixture {
   readonly file: string;

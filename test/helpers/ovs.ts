@@ -10,28 +10,16 @@
 // `ovsPrefix`, four characters unique to this process, so `cleanup()` (also
 // run at process exit) removes exactly what this process made and nothing
 // else. Bridges are datapath_type=netdev (no kernel module here).
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import type { Test } from 'tap';
 import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { run, type RunResult, type SslFiles, type Unavailable } from '../../mininet/client.js';
 
-export interface Unavailable {
-  readonly unavailable: string;
-}
-
-export interface RunResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-export interface SslFiles {
-  /** file paths, as `ovs-vsctl set-ssl` takes them */
-  readonly key: string;
-  readonly cert: string;
-  readonly ca: string;
-}
+export { run, type RunResult, type SslFiles, type Unavailable };
 
 export interface BridgeOptions {
   readonly controllerPort: number;
@@ -60,7 +48,21 @@ export interface Bridge {
   readonly ports: readonly VethPort[];
 }
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * The checkout, with a trailing separator: the first folder above this file
+ * that holds scripts/lib/ovs.sh. Tests run from test/ (tap on the sources) or
+ * from dist-test/test/ (compiled by scripts/lib/run-tests.mjs), and find repo
+ * files through this either way.
+ */
+export const REPO_ROOT = ((): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'scripts', 'lib', 'ovs.sh'))) return dir.endsWith(sep) ? dir : dir + sep;
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`test/helpers/ovs: no scripts/lib/ovs.sh above ${fileURLToPath(import.meta.url)}`);
+    dir = up;
+  }
+})();
 export const OVS_SCRIPT = `${REPO_ROOT}scripts/lib/ovs.sh`;
 const RUN_DIR = '/var/run/openvswitch';
 
@@ -76,15 +78,24 @@ export function isUnavailable(x: unknown): x is Unavailable {
   return typeof x === 'object' && x !== null && 'unavailable' in x;
 }
 
-/** Run a program (no shell); never rejects: look at `code`. */
-export function run(cmd: string, args: readonly string[], timeoutMs = 30_000): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const e = err as (NodeJS.ErrnoException & { code?: unknown }) | null;
-      const code = e === null ? 0 : typeof e.code === 'number' ? e.code : null;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr || (e && e.code === 'ENOENT' ? `${cmd}: not found` : '')) });
-    });
-  });
+/**
+ * The `skip` option for a test that needs a tool (Open vSwitch, Mininet,
+ * tshark, os-ken, Docker, Chromium...): false when it is there. Without root
+ * nothing can be installed, so the test skips with this one-line reason. As
+ * root the test command installs every tool first, so a missing one is a
+ * failure: this throws, and the file fails with the reason.
+ */
+export function missingTool(avail: true | Unavailable | string | false): false | string;
+/** Inside a running test: skip it (not root) or fail it (root) with the reason. */
+export function missingTool(avail: Unavailable | string, t: Test): void;
+export function missingTool(avail: true | Unavailable | string | false, t?: Test): false | string | void {
+  if (avail === true || avail === false) return false;
+  const why = typeof avail === 'string' ? avail : avail.unavailable;
+  const asRoot = process.getuid?.() === 0;
+  const failure = `${why}; as root scripts/test.sh installs every tool the tests need, so a missing one fails instead of skipping`;
+  if (t) return asRoot ? void t.fail(failure) : void t.skip(why, async () => {});
+  if (asRoot) throw new Error(failure);
+  return why;
 }
 
 /** Run and return stdout; rejects with the command and its stderr when it fails. */

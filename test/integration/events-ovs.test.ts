@@ -4,10 +4,10 @@
 import t from 'tap';
 import { startApi } from '../helpers/api.js';
 import { openEvents, type StreamMessage } from '../helpers/event-client.js';
-import { cleanup, createBridge, must, ovsAvailable, setPortState } from '../helpers/ovs.js';
+import { cleanup, createBridge, must, ovsAvailable, setPortState, missingTool } from '../helpers/ovs.js';
 
 const avail = await ovsAvailable();
-const skip = avail === true ? false : avail.unavailable;
+const skip = missingTool(avail);
 
 const key = (m: StreamMessage): string => `${m.seq} ${m.type} ${m.data.src.dpid}:${m.data.src.port_no}>${m.data.dst.dpid}:${m.data.dst.port_no}`;
 

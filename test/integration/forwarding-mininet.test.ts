@@ -3,14 +3,14 @@
 // a failed link on a loop is routed around within 5 s.
 import t, { type Test } from 'tap';
 import { mininetAvailable, startMininet, type CustomTopo, type Mininet, type TopoSpec } from '../helpers/mininet.js';
-import { pollUntil } from '../helpers/ovs.js';
+import { pollUntil, missingTool } from '../helpers/ovs.js';
 import { ofPort, startController, switchesUp } from '../helpers/controller.js';
 import type { Controller } from '../../src/controller.js';
 import { BUILTIN_APPS } from '../../src/apps/index.js';
 import { isPacketError, parseEthernet } from '../../src/packet/index.js';
 
 const avail = await mininetAvailable();
-const skip = avail === true ? false : avail.unavailable;
+const skip = missingTool(avail);
 
 const RING4: CustomTopo = {
   switches: ['s1', 's2', 's3', 's4'],

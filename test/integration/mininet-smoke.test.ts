@@ -6,7 +6,7 @@ import { OpenFlowServer } from '../../src/openflow/channel/server.js';
 import type { SwitchConnection, SwitchInfo } from '../../src/openflow/channel/connection.js';
 import { memoryLog } from '../helpers/quiet-log.js';
 import { mininetAvailable, startMininet } from '../helpers/mininet.js';
-import { must, waitForEvent } from '../helpers/ovs.js';
+import { must, waitForEvent, missingTool } from '../helpers/ovs.js';
 
 const hex = (d: bigint): string => d.toString(16).padStart(16, '0');
 
@@ -28,7 +28,7 @@ async function namesWithPrefix(prefix: string): Promise<{ bridges: string[]; lin
 
 // no root / no OVS / no Mininet: one SKIP line with the reason, and a pass
 const avail = await mininetAvailable();
-const skip = avail === true ? false : avail.unavailable;
+const skip = missingTool(avail);
 
 t.test('linear,3: switches up, links and dpids agree, stop leaves nothing', { skip }, async (t) => {
   const srv = new OpenFlowServer({ port: 0, host: '127.0.0.1', log: memoryLog() });

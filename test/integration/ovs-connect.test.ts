@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { OpenFlowServer } from '../../src/openflow/channel/server.js';
 import type { SwitchConnection, SwitchInfo } from '../../src/openflow/channel/connection.js';
 import { memoryLog } from '../helpers/quiet-log.js';
-import { cleanup, createBridge, deleteBridge, ofctl, ovsAvailable, waitForEvent } from '../helpers/ovs.js';
+import { cleanup, createBridge, deleteBridge, ofctl, ovsAvailable, waitForEvent, missingTool } from '../helpers/ovs.js';
 
 interface OfctlPort {
   port_no: number | 'local';
@@ -26,7 +26,7 @@ function byPort(a: { port_no: unknown }, b: { port_no: unknown }): number {
 
 // no root / no OVS / no Mininet: one SKIP line with the reason, and a pass
 const avail = await ovsAvailable();
-const skip = avail === true ? false : avail.unavailable;
+const skip = missingTool(avail);
 
 t.test('an OVS bridge with 3 veth ports: switch-up matches ovs-ofctl, deleting it gives switch-down', { skip }, async (t) => {
   const srv = new OpenFlowServer({ port: 0, host: '127.0.0.1', log: memoryLog() });

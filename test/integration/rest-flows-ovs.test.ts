@@ -6,11 +6,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Controller } from '../../src/controller.js';
-import { cleanup, createBridge, dumpFlows, ofctl, ovsAvailable, pollUntil } from '../helpers/ovs.js';
+import { cleanup, createBridge, dumpFlows, ofctl, ovsAvailable, pollUntil, missingTool } from '../helpers/ovs.js';
 import { ofPort, startController, switchesUp } from '../helpers/controller.js';
 
 const avail = await ovsAvailable();
-const skip = avail === true ? false : avail.unavailable;
+const skip = missingTool(avail);
 
 async function call(c: Controller, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<{ status: number; body: any }> {
   const r = await c.api!.app.inject({ method, url, ...(payload !== undefined ? { payload: payload as object } : {}) });

@@ -4,12 +4,12 @@
 // and a packet-out against real OVS.
 import t, { type Test } from 'tap';
 import { mininetAvailable, startMininet, type Mininet } from '../helpers/mininet.js';
-import { pollUntil, run } from '../helpers/ovs.js';
+import { pollUntil, run, missingTool } from '../helpers/ovs.js';
 import { linkSet, ofPort, startController, switchesUp } from '../helpers/controller.js';
 import type { Controller } from '../../src/controller.js';
 
 const avail = await mininetAvailable();
-const skip = avail === true ? false : avail.unavailable;
+const skip = missingTool(avail);
 
 interface Rest {
   (method: 'GET' | 'PATCH' | 'POST', url: string, payload?: object): Promise<{ status: number; body: any }>;

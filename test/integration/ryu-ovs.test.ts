@@ -4,7 +4,7 @@
 // answers from OVS's real replies; rest_topology lists the bridge. Then a
 // Python client using urllib exactly as a Ryu tutorial does.
 import t, { type Test } from 'tap';
-import { cleanup, createBridge, dumpFlows, ofctl, ovsAvailable, pollUntil, run } from '../helpers/ovs.js';
+import { cleanup, createBridge, dumpFlows, ofctl, ovsAvailable, pollUntil, run, missingTool } from '../helpers/ovs.js';
 import { ofPort, startController } from '../helpers/controller.js';
 import { encodeMessage } from '../../src/openflow/codec.js';
 import type { MultipartReplyBody, MultipartRequestBody } from '../../src/openflow/messages/multipart.js';
@@ -13,7 +13,7 @@ import * as S from '../../src/northbound/ryu/ryu-stats.js';
 import { askOracle, oracleAvailable } from '../northbound/ryu-oracle.js';
 
 const avail = await ovsAvailable();
-const skip = avail === true ? false : avail.unavailable;
+const skip = missingTool(avail);
 
 // A dpid below 2^53 (JavaScript's fetch().json() would round a larger one)
 // but not tiny, so decimal and hex forms differ visibly; Python's json reads
@@ -121,7 +121,7 @@ t.test('every stats call answers from OVS in Ryu\'s shapes; groups, meters and p
 });
 
 const oracle = oracleAvailable();
-t.test("os-ken turns OVS's own stats replies into the same JSON as ours", { skip: skip || (oracle === true ? false : oracle) }, async (t) => {
+t.test("os-ken turns OVS's own stats replies into the same JSON as ours", { skip: skip || missingTool(oracle) }, async (t) => {
   const { c, call } = await setup(t);
   const dpid = Number(DPID);
   // Something in every table kind: a group, a meter, flows using them.

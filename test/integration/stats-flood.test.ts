@@ -2,11 +2,11 @@
 // the traffic's order of magnitude.
 import t from 'tap';
 import { mininetAvailable, startMininet } from '../helpers/mininet.js';
-import { pollUntil } from '../helpers/ovs.js';
+import { pollUntil, missingTool } from '../helpers/ovs.js';
 import { ofPort, startController, switchesUp } from '../helpers/controller.js';
 
 const avail = await mininetAvailable();
-const skip = avail === true ? false : avail.unavailable;
+const skip = missingTool(avail);
 
 t.test('ping flood: port counters and rates', { skip }, async (t) => {
   const c = await startController({ statsIntervalMs: 500 });

@@ -1,12 +1,12 @@
 // An Open vSwitch bridge reaches the controller over ssl: with certificates
 // from a throwaway CA; a plaintext bridge cannot reach a TLS-only listener.
 import t from 'tap';
-import { ovsAvailable, createBridge, cleanup, pollUntil, deleteBridge, must } from '../helpers/ovs.js';
+import { ovsAvailable, createBridge, cleanup, pollUntil, deleteBridge, must, missingTool } from '../helpers/ovs.js';
 import { makePki } from '../helpers/certs.js';
 import { ofPort, startController } from '../helpers/controller.js';
 
 const avail = await ovsAvailable();
-const skip = avail === true ? false : avail.unavailable;
+const skip = missingTool(avail);
 
 /** What OVS says about a bridge's controller connection (is_connected, last_error). */
 async function controllerStatus(bridge: string): Promise<string> {

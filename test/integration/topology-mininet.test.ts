@@ -1,12 +1,12 @@
 // Issue: switches connect and core knows the network, on real Mininet.
 import t, { type Test } from 'tap';
 import { mininetAvailable, startMininet, type Mininet } from '../helpers/mininet.js';
-import { pollUntil } from '../helpers/ovs.js';
+import { pollUntil, missingTool } from '../helpers/ovs.js';
 import { linkSet, ofPort, startController, switchesUp } from '../helpers/controller.js';
 import type { Controller } from '../../src/controller.js';
 
 const avail = await mininetAvailable();
-const skip = avail === true ? false : avail.unavailable;
+const skip = missingTool(avail);
 
 async function network(t: Test, topo: string): Promise<{ c: Controller; net: Mininet; upAt: number }> {
   const c = await startController();

@@ -6,11 +6,11 @@
 // the same.
 import t from 'tap';
 import type { Controller } from '../../src/controller.js';
-import { addHost, cleanup, createBridge, must, ovsAvailable, pollUntil, type Bridge } from '../helpers/ovs.js';
+import { addHost, cleanup, createBridge, must, ovsAvailable, pollUntil, type Bridge, missingTool } from '../helpers/ovs.js';
 import { ofPort, startController, switchesUp } from '../helpers/controller.js';
 
 const avail = await ovsAvailable();
-const skip = avail === true ? false : avail.unavailable;
+const skip = missingTool(avail);
 
 async function call(c: Controller, method: 'GET' | 'POST', url: string, payload?: unknown): Promise<{ status: number; body: any }> {
   const r = await c.api!.app.inject({ method, url, ...(payload !== undefined ? { payload: payload as object } : {}) });

@@ -2,11 +2,11 @@
 // controller owns are back exactly once (no duplicates, nothing stale).
 import t from 'tap';
 import { mininetAvailable, startMininet } from '../helpers/mininet.js';
-import { pollUntil, restartVswitchd } from '../helpers/ovs.js';
+import { pollUntil, restartVswitchd, missingTool } from '../helpers/ovs.js';
 import { ofPort, startController, switchesUp } from '../helpers/controller.js';
 
 const avail = await mininetAvailable();
-const skip = avail === true ? false : avail.unavailable;
+const skip = missingTool(avail);
 
 /** Flow lines without counters, sorted: what must be identical before and after. */
 function flowShape(lines: readonly string[]): string[] {

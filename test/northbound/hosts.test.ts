@@ -47,6 +47,26 @@ t.test('GET /hosts filters by mac, ip, dpid and port, combined', async (t) => {
   t.same(await q('dpid=9'), [], 'a switch that is not connected has no hosts here, and is not an error');
 });
 
+t.test('a host whose switch left is listed with attached false and detached_at, and filtered by attached', async (t) => {
+  const api = await startApi(t);
+  const cables = new FakeCables(api);
+  const s1 = await cables.add({ dpid: 1n, ports: 4 });
+  await cables.add({ dpid: 2n, ports: 4 });
+  cables.hostArp(1n, 3, '02:00:00:00:00:01', '10.0.0.1');
+  cables.hostArp(2n, 3, '02:00:00:00:00:0c', '10.0.0.3');
+  await pollUntil('two hosts', () => api.c.hosts.size === 2 || undefined, 5000);
+  t.match((await api.json('GET', '/api/v1/hosts/02:00:00:00:00:01')).body, { attached: true, detached_at: null });
+  s1.close();
+  await pollUntil('h1 detached', () => api.c.hosts.byMac('02:00:00:00:00:01')?.attached === false || undefined, 5000);
+  const all = (await api.json('GET', '/api/v1/hosts')).body as { mac: string; attached: boolean; detached_at: string | null }[];
+  t.same(all.map((h) => [h.mac, h.attached]), [['02:00:00:00:00:01', false], ['02:00:00:00:00:0c', true]], 'still listed, as detached');
+  t.ok(Date.parse(all[0]!.detached_at ?? '') > 0, 'detached_at is an ISO time');
+  t.equal(all[1]!.detached_at, null);
+  t.same(macs((await api.json('GET', '/api/v1/hosts?attached=true')).body), ['02:00:00:00:00:0c']);
+  t.same(macs((await api.json('GET', '/api/v1/hosts?attached=false')).body), ['02:00:00:00:00:01']);
+  t.same((await api.json('GET', '/api/v1/topology')).body.hosts.map((h: { mac: string }) => h.mac), ['02:00:00:00:00:0c'], 'the topology shows attached hosts only');
+});
+
 t.test('GET /hosts/:mac, in any case; 404 for an unknown one', async (t) => {
   const api = await startApi(t);
   await hosts(api);

@@ -13,9 +13,10 @@ import { ryuJson } from '../../src/northbound/ryu/ryu-json.js';
 import * as S from '../../src/northbound/ryu/ryu-stats.js';
 import { fakePort } from '../helpers/fake-switch.js';
 import { askOracle, oracleAvailable } from './ryu-oracle.js';
+import { missingTool } from '../helpers/ovs.js';
 
 const avail = oracleAvailable();
-const skip = avail === true ? false : avail;
+const skip = missingTool(avail);
 
 const hex = (m: object): string => encodeMessage({ ...m, xid: 0 } as OfpMessage).toString('hex');
 

@@ -1,18 +1,18 @@
 import t from 'tap';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { decodeMessage, encodeMessage } from '../../src/openflow/codec.js';
 import { CodecError } from '../../src/openflow/codec-error.js';
 import { messageFromJson, toJsonValue } from '../../src/openflow/json.js';
 import { ovsFixtures } from '../helpers/corpus.js';
 import { firstDiff } from '../helpers/hex.js';
+import { REPO_ROOT } from '../helpers/ovs.js';
 
 // Messages captured from real Open vSwitch (scripts/capture-fixtures.sh),
 // each with a reviewed JSON twin. Three checks per record: decode, encode
 // from the twin, and encode(decode(x)).
 
-const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'ovs');
+const DIR = join(REPO_ROOT, 'test', 'fixtures', 'ovs');
 const fixtures = ovsFixtures();
 
 t.ok(fixtures.length >= 100, `${fixtures.length} captured OVS messages`);

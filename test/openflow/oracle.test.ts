@@ -4,6 +4,7 @@ import { EVERY_MESSAGE } from '../helpers/every-message.js';
 import { isUnavailable, ovsOfctlDecode } from '../oracles/ofp-print-oracle.js';
 import { tsharkDecode } from '../oracles/tshark-oracle.js';
 import { MsgTypes } from '../../src/openflow/message-type.js';
+import { missingTool } from '../helpers/ovs.js';
 
 // What our encoder writes must be read without complaint by decoders nobody
 // here wrote: Open vSwitch's ofp-print and Wireshark's dissector.
@@ -19,7 +20,7 @@ t.test('the corpus covers every message type', async (t) => {
 t.test('ovs-ofctl ofp-print decodes every message we encode', async (t) => {
   const results = await ovsOfctlDecode(encoded.map((e) => e.bytes.toString('hex')));
   if (isUnavailable(results)) {
-    t.skip(`ovs-ofctl unavailable (${results.unavailable}); run as root so npm test installs Open vSwitch`, async () => {});
+    missingTool(`ovs-ofctl unavailable (${results.unavailable}); run as root so npm test installs Open vSwitch`, t);
     return;
   }
   results.forEach((r, i) => t.ok(r.ok, `${encoded[i]!.name}: ${r.ok ? 'decoded' : r.text}`));
@@ -28,7 +29,7 @@ t.test('ovs-ofctl ofp-print decodes every message we encode', async (t) => {
 t.test('tshark dissects every message we encode without a malformed frame', async (t) => {
   const results = await tsharkDecode(encoded.map((e) => e.bytes));
   if (isUnavailable(results)) {
-    t.skip(`tshark unavailable (${results.unavailable}); run as root so npm test installs it`, async () => {});
+    missingTool(`tshark unavailable (${results.unavailable}); run as root so npm test installs it`, t);
     return;
   }
   t.equal(results.length, encoded.length);

@@ -1,12 +1,13 @@
 // Self-test of the two external decoders used as oracles: each must accept
 // hand-written valid messages and tell corrupted ones apart. Skips (one line
-// each) when ovs-ofctl or tshark is not installed.
+// each) when ovs-ofctl or tshark is not installed and we are not root; fails as root.
 import t from 'tap';
 import { isUnavailable, ovsOfctlAvailable, ovsOfctlDecode } from './ofp-print-oracle.js';
 import { buildPcap, tsharkAvailable, tsharkDecode } from './tshark-oracle.js';
+import { missingTool } from '../helpers/ovs.js';
 
-// a missing tool skips its test with one line ("# SKIP ovs-ofctl not found ...")
-const skipIfMissing = (a: true | { unavailable: string }) => ({ skip: a === true ? false : a.unavailable });
+// a missing tool skips its test with one line ("# SKIP ovs-ofctl not found ...") without root, and fails as root
+const skipIfMissing = (a: true | { unavailable: string }) => ({ skip: missingTool(a) });
 const ofctl = skipIfMissing(await ovsOfctlAvailable());
 const tshark = skipIfMissing(await tsharkAvailable());
 

@@ -45,6 +45,7 @@ import {
 } from './hand-written.js';
 import { bytesDiff } from './helpers.js';
 import { isUnavailable, tsharkFields } from './tshark.js';
+import { missingTool } from '../helpers/ovs.js';
 
 t.test('tshark reads the hand-written frames as annotated', async (t) => {
   const frames = [VLAN_ARP, QINQ_ICMP, LLDP_FULL, LLDP_MAC, DHCP_DISCOVER, DHCP_OFFER, IGMP_ROUTER_ALERT, IPV6_EXTENSION_CHAIN, ROUTER_ADVERT];
@@ -60,7 +61,7 @@ t.test('tshark reads the hand-written frames as annotated', async (t) => {
     'icmpv6.nd.ra.router_lifetime', 'icmpv6.opt.mtu', 'icmpv6.opt.prefix', 'icmpv6.opt.src_linkaddr',
   ];
   const r = await tsharkFields(frames, fields);
-  if (isUnavailable(r)) return void t.skip(r.unavailable, async () => {});
+  if (isUnavailable(r)) return void missingTool(r, t);
   const [vlanArp, qinq, lldp, lldpMac, discover, offer, igmp, chain, ra] = r as Record<string, string>[];
   for (const [i, rec] of r.entries()) {
     t.equal(rec['_ws.malformed'], undefined, `frame ${i} not malformed`);

@@ -2,6 +2,7 @@
 // that names the first differing offset.
 import { readFileSync } from 'node:fs';
 import { firstDiff, hex } from '../helpers/hex.js';
+import { REPO_ROOT } from '../helpers/ovs.js';
 
 export { hex, firstDiff };
 
@@ -14,7 +15,7 @@ export interface CapturedFrame {
 
 /** Real frames from fixtures/capture.sh (Linux kernel traffic on a veth pair). */
 export function captures(): CapturedFrame[] {
-  const url = new URL('./fixtures/captures.json', import.meta.url);
+  const url = `${REPO_ROOT}test/packet/fixtures/captures.json`;
   return (JSON.parse(readFileSync(url, 'utf8')) as { frames: CapturedFrame[] }).frames;
 }
 

@@ -4,23 +4,30 @@
 // Choices, and why:
 // - One record per MAC (the VLAN is the last one seen). byMac() then has one
 //   answer, and a MAC on two VLANs at once is rare enough to show as moves.
-// - A port going down (or a switch leaving) does not remove its hosts: a
-//   flap or a reconnect would otherwise churn host.removed/host.added, and
-//   the last attachment is still the best answer until the host is seen
-//   elsewhere (host.moved) or ages out (host.removed).
+// - A port going down does not remove its hosts: a flap would otherwise
+//   churn host.removed/host.added, and the last attachment is still the best
+//   answer until the host is seen elsewhere (host.moved) or ages out.
+// - A switch leaving marks its hosts detached (host.updated, detached_at):
+//   they are not listed as attached any more, and are forgotten after
+//   detachedTimeoutMs unless seen again first (host.updated "attached", or
+//   host.moved when they turn up elsewhere). Kept meanwhile, so a switch
+//   that reconnects within seconds does not churn host.removed/host.added.
 // - A link discovered on a port removes the hosts learned there at once:
 //   what was learned on it was other switches' flooding, not hosts.
 // - An IP belongs to one MAC: the newest claim wins (a DHCP re-lease, a VM
 //   that moved). Each host keeps at most `maxAddresses` per family, the
 //   newest, so a router (whose MAC carries every routed source IP) cannot
 //   grow without bound.
-// - There is no event for "a known host gained an IP" (CoreEventMap has
-//   none); the records and byIp() are current, events carry the IPs known
-//   at the time.
+// - A known host gaining an address is host.updated ("address").
+// - A host that only ever answers (its replies follow learned flows and
+//   never reach us) would never be given an IPv4 address: when an ARP
+//   request asks for an address nobody owns while such hosts are known, the
+//   ArpProber asks them for it (arp-prober.ts), and the reply comes to us.
 
 import type { PacketIn } from '../../openflow/messages/packet-in.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { EventBus, HostEventData } from '../events.js';
+import { ArpProber, PROBE_MAC, type ArpProbeOptions, type ProbeSend } from './arp-prober.js';
 import { normalizeIp, normalizeMac, sightingOf, type Sighting } from './sighting.js';
 
 export type { Sighting };
@@ -29,6 +36,10 @@ export type { Sighting };
 export interface HostRecord extends HostEventData {
   readonly first_seen: number;
   readonly last_seen: number;
+  /** False once its switch left, until it is seen again. */
+  readonly attached: boolean;
+  /** When it was detached (clock ms), or null while attached. */
+  readonly detached_at: number | null;
 }
 
 export interface HostTrackerOptions {
@@ -38,6 +49,9 @@ export interface HostTrackerOptions {
   readonly sweepIntervalMs?: number;
   /** Addresses kept per family per host, newest first to stay (default 16). */
   readonly maxAddresses?: number;
+  /** A detached host (its switch left) is removed after this long (default 60 000 ms). */
+  readonly detachedTimeoutMs?: number;
+  readonly arpProbe?: ArpProbeOptions;
 }
 
 export interface HostTrackerDeps {
@@ -45,6 +59,8 @@ export interface HostTrackerDeps {
   readonly clock: Clock;
   /** Hosts are never learned on a port that leads to another switch. */
   readonly topology: { isInterSwitchPort(dpid: string, port: number): boolean };
+  /** Sends ARP probes (a packet-out on one port); without it no probing happens. */
+  readonly probe?: ProbeSend;
 }
 
 interface Host {
@@ -56,6 +72,7 @@ interface Host {
   port_no: number;
   first_seen: number;
   last_seen: number;
+  detached_at: number | null;
 }
 
 const atKey = (dpid: string, port: number): string => `${dpid}/${port}`;
@@ -65,27 +82,40 @@ export class HostTracker {
   private readonly ipOwner = new Map<string, string>();
   private readonly byPort = new Map<string, Set<string>>();
   private readonly idleMs: number;
+  private readonly detachedMs: number;
+  private readonly prober: ArpProber | undefined;
   private readonly maxAddresses: number;
   private readonly timer: TimerHandle;
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribe: (() => void)[];
 
   constructor(
     private readonly deps: HostTrackerDeps,
     opts: HostTrackerOptions = {},
   ) {
     this.idleMs = opts.idleTimeoutMs ?? 300_000;
+    this.detachedMs = opts.detachedTimeoutMs ?? 60_000;
     this.maxAddresses = opts.maxAddresses ?? 16;
-    const sweep = opts.sweepIntervalMs ?? Math.min(30_000, Math.max(1000, Math.floor(this.idleMs / 10)));
+    const sweep = opts.sweepIntervalMs ?? Math.min(30_000, Math.max(1000, Math.floor(Math.min(this.idleMs, this.detachedMs) / 10)));
     this.timer = deps.clock.setInterval(() => this.expire(), sweep);
-    this.unsubscribe = deps.events.on('link.up', (e) => {
-      this.removeAt(e.data.src.dpid, e.data.src.port_no);
-      this.removeAt(e.data.dst.dpid, e.data.dst.port_no);
-    });
+    this.prober = deps.probe && new ArpProber({
+      clock: deps.clock,
+      send: deps.probe,
+      owned: (ip) => this.ipOwner.has(ip),
+      candidates: () => [...this.byMacMap.values()].filter((h) => h.detached_at === null && h.ipv4.length === 0),
+    }, opts.arpProbe);
+    this.unsubscribe = [
+      deps.events.on('link.up', (e) => {
+        this.removeAt(e.data.src.dpid, e.data.src.port_no);
+        this.removeAt(e.data.dst.dpid, e.data.dst.port_no);
+      }),
+      deps.events.on('switch.down', (e) => this.detachSwitch(e.data.dpid)),
+    ];
   }
 
   stop(): void {
     this.deps.clock.clearInterval(this.timer);
-    this.unsubscribe();
+    this.prober?.stop();
+    for (const u of this.unsubscribe) u();
   }
 
   /**
@@ -104,13 +134,16 @@ export class HostTracker {
   }
 
   /** Learn from a sighting at (dpid, port); also usable by other sources (a DHCP server app, static config). */
-  observe(dpid: string, port: number, s: Sighting): HostRecord {
+  observe(dpid: string, port: number, s: Sighting): HostRecord | undefined {
+    // Our own probes' source: only ever sent by us, never a host.
+    if (s.mac === PROBE_MAC) return undefined;
     const now = this.deps.clock.now();
     let h = this.byMacMap.get(s.mac);
     let from: { dpid: string; port_no: number } | undefined;
     const isNew = h === undefined;
+    const wasDetached = h !== undefined && h.detached_at !== null;
     if (!h) {
-      h = { mac: s.mac, vlan: s.vlan, ipv4: [], ipv6: [], dpid, port_no: port, first_seen: now, last_seen: now };
+      h = { mac: s.mac, vlan: s.vlan, ipv4: [], ipv6: [], dpid, port_no: port, first_seen: now, last_seen: now, detached_at: null };
       this.byMacMap.set(h.mac, h);
       this.index(h);
     } else if (h.dpid !== dpid || h.port_no !== port) {
@@ -122,19 +155,32 @@ export class HostTracker {
     }
     h.vlan = s.vlan;
     h.last_seen = now;
-    for (const ip of s.ipv4) this.claim(h, 'ipv4', ip);
-    for (const ip of s.ipv6) this.claim(h, 'ipv6', ip);
+    h.detached_at = null;
+    let gained = false;
+    for (const ip of s.ipv4) gained = this.claim(h, 'ipv4', ip) || gained;
+    for (const ip of s.ipv6) gained = this.claim(h, 'ipv6', ip) || gained;
     // A DHCP server's ACK names the client's address; the client must already be known to place it.
     const client = s.assigned && this.byMacMap.get(s.assigned.mac);
-    if (client && s.assigned) this.claim(client, s.assigned.ip.includes(':') ? 'ipv6' : 'ipv4', s.assigned.ip);
+    if (client && s.assigned && this.claim(client, s.assigned.ip.includes(':') ? 'ipv6' : 'ipv4', s.assigned.ip) && client !== h) {
+      this.deps.events.emit('host.updated', updatedData(client, 'address'));
+    }
     if (isNew) this.deps.events.emit('host.added', eventData(h));
     else if (from) this.deps.events.emit('host.moved', { ...eventData(h), from });
+    else if (wasDetached) this.deps.events.emit('host.updated', updatedData(h, 'attached'));
+    else if (gained) this.deps.events.emit('host.updated', updatedData(h, 'address'));
+    if (s.arpTarget !== undefined) this.prober?.asked(s.arpTarget);
     return record(h);
   }
 
-  /** Every host, sorted by MAC. */
-  all(): HostRecord[] {
-    return [...this.byMacMap.values()].sort((a, b) => (a.mac < b.mac ? -1 : 1)).map(record);
+  /**
+   * Hosts sorted by MAC: those attached, or with `includeDetached` also
+   * those whose switch left (attached false) until they age out.
+   */
+  all(opts: { readonly includeDetached?: boolean } = {}): HostRecord[] {
+    return [...this.byMacMap.values()]
+      .filter((h) => opts.includeDetached === true || h.detached_at === null)
+      .sort((a, b) => (a.mac < b.mac ? -1 : 1))
+      .map(record);
   }
 
   /** By MAC in any case, with ':' or '-'. */
@@ -152,20 +198,33 @@ export class HostTracker {
     return h && record(h);
   }
 
-  /** Hosts attached at this switch port, sorted by MAC. */
+  /** Hosts attached at this switch port, sorted by MAC (detached ones are not). */
   at(dpid: string, port: number): HostRecord[] {
     const macs = [...(this.byPort.get(atKey(dpid.toLowerCase(), port)) ?? [])].sort();
-    return macs.map((m) => record(this.byMacMap.get(m)!));
+    return macs.map((m) => this.byMacMap.get(m)!).filter((h) => h.detached_at === null).map(record);
   }
 
+  /** Every known host, attached or detached. */
   get size(): number {
     return this.byMacMap.size;
   }
 
-  /** Removes hosts idle for idleTimeoutMs or longer (runs every sweep interval). */
+  /** Removes hosts idle for idleTimeoutMs, and detached ones after detachedTimeoutMs (runs every sweep interval). */
   expire(): void {
     const now = this.deps.clock.now();
-    for (const h of [...this.byMacMap.values()]) if (now - h.last_seen >= this.idleMs) this.remove(h);
+    for (const h of [...this.byMacMap.values()]) {
+      if (now - h.last_seen >= this.idleMs || (h.detached_at !== null && now - h.detached_at >= this.detachedMs)) this.remove(h);
+    }
+  }
+
+  private detachSwitch(dpid: string): void {
+    const now = this.deps.clock.now();
+    const id = dpid.toLowerCase();
+    for (const h of [...this.byMacMap.values()].sort((a, b) => (a.mac < b.mac ? -1 : 1))) {
+      if (h.dpid !== id || h.detached_at !== null) continue;
+      h.detached_at = now;
+      this.deps.events.emit('host.updated', updatedData(h, 'detached'));
+    }
   }
 
   private removeAt(dpid: string, port: number): void {
@@ -182,7 +241,9 @@ export class HostTracker {
     this.deps.events.emit('host.removed', eventData(h));
   }
 
-  private claim(h: Host, family: 'ipv4' | 'ipv6', ip: string): void {
+  /** True when the address is new to this host. */
+  private claim(h: Host, family: 'ipv4' | 'ipv6', ip: string): boolean {
+    const isNew = !h[family].includes(ip);
     const owner = this.ipOwner.get(ip);
     if (owner !== undefined && owner !== h.mac) {
       const prev = this.byMacMap.get(owner);
@@ -197,6 +258,7 @@ export class HostTracker {
       if (this.ipOwner.get(old) === h.mac) this.ipOwner.delete(old);
     }
     h[family] = list;
+    return isNew;
   }
 
   private index(h: Host): void {
@@ -218,6 +280,10 @@ function eventData(h: Host): HostEventData {
   return { mac: h.mac, vlan: h.vlan, ipv4: [...h.ipv4], ipv6: [...h.ipv6], dpid: h.dpid, port_no: h.port_no };
 }
 
+function updatedData(h: Host, change: 'detached' | 'attached' | 'address'): HostEventData & { change: typeof change; attached: boolean; detached_at: number | null } {
+  return { ...eventData(h), change, attached: h.detached_at === null, detached_at: h.detached_at };
+}
+
 function record(h: Host): HostRecord {
-  return { ...eventData(h), first_seen: h.first_seen, last_seen: h.last_seen };
+  return { ...eventData(h), first_seen: h.first_seen, last_seen: h.last_seen, attached: h.detached_at === null, detached_at: h.detached_at };
 }

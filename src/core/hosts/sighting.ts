@@ -6,6 +6,7 @@ import {
   decodePacket,
   isMulticast,
   ZERO_MAC,
+  ARP_REQUEST,
   ETHERTYPE_LLDP,
   ICMPV6_NEIGHBOR_ADVERT,
   ICMPV6_NEIGHBOR_SOLICIT,
@@ -29,6 +30,8 @@ export interface Sighting {
   readonly ipv6: readonly string[];
   /** A DHCP server's ACK: `ip` was leased to the client `mac` (not to the sender). */
   readonly assigned?: { readonly mac: string; readonly ip: string };
+  /** An ARP request's target: an address someone is looking for (not the sender's). */
+  readonly arpTarget?: string;
 }
 
 /** Undefined when the frame must not teach us a host: unparsable, a group or zero source MAC, or LLDP. */
@@ -40,9 +43,12 @@ export function sightingOf(frame: Buffer): Sighting | undefined {
   const ipv4: string[] = [];
   const ipv6: string[] = [];
   let assigned: Sighting['assigned'];
+  let arpTarget: string | undefined;
 
   // ARP sender address: a host announcing or resolving with its own IP (0.0.0.0 in an ARP probe).
+  // That covers replies too: a reply's sender address is the answering host's own.
   if (p.arp && usableIpv4(p.arp.spa)) ipv4.push(p.arp.spa);
+  if (p.arp?.op === ARP_REQUEST && usableIpv4(p.arp.tpa) && p.arp.tpa !== p.arp.spa) arpTarget = p.arp.tpa;
   if (p.ipv4 && usableIpv4(p.ipv4.src)) ipv4.push(p.ipv4.src);
   if (p.dhcp) {
     const d = p.dhcp;
@@ -64,7 +70,7 @@ export function sightingOf(frame: Buffer): Sighting | undefined {
     if (nd.type === ICMPV6_NEIGHBOR_ADVERT || (nd.type === ICMPV6_NEIGHBOR_SOLICIT && p.ipv6?.src === '::')) ipv6.push(nd.targetAddress);
   }
 
-  return { mac: eth.src, vlan: vid === undefined || vid === 0 ? null : vid, ipv4: dedupe(ipv4), ipv6: dedupe(ipv6), ...(assigned && { assigned }) };
+  return { mac: eth.src, vlan: vid === undefined || vid === 0 ? null : vid, ipv4: dedupe(ipv4), ipv6: dedupe(ipv6), ...(assigned && { assigned }), ...(arpTarget !== undefined && { arpTarget }) };
 }
 
 /** Unicast addresses a host can own: not unspecified, broadcast, multicast, class E or loopback. */

@@ -13,6 +13,7 @@ interface HostQuery {
   ip?: string;
   dpid?: string;
   port?: number;
+  attached?: boolean;
 }
 
 const hostRecordSchema = {
@@ -21,11 +22,19 @@ const hostRecordSchema = {
     ...hostSchema.properties,
     first_seen: { type: 'string', format: 'date-time' },
     last_seen: { type: 'string', format: 'date-time', description: 'hosts idle for the host timeout are forgotten' },
+    attached: { type: 'boolean', description: 'false once the switch the host was attached to left; it is seen again, or forgotten after the detached timeout' },
+    detached_at: { type: ['string', 'null'], format: 'date-time', description: 'when its switch left; null while attached' },
   },
+  required: [...hostSchema.required, 'first_seen', 'last_seen', 'attached', 'detached_at'],
 } as const;
 
 function hostJson(h: HostRecord): object {
-  return { ...h, first_seen: new Date(h.first_seen).toISOString(), last_seen: new Date(h.last_seen).toISOString() };
+  return {
+    ...h,
+    first_seen: new Date(h.first_seen).toISOString(),
+    last_seen: new Date(h.last_seen).toISOString(),
+    detached_at: h.detached_at === null ? null : new Date(h.detached_at).toISOString(),
+  };
 }
 
 /** End hosts as the host tracker learned them from packet-ins at edge ports. */
@@ -34,7 +43,7 @@ export const hostRoutes: RouteModule = (app, { core: ctl }) => {
     schema: {
       tags: ['topology'],
       summary: 'Known hosts, optionally filtered',
-      description: 'Filters combine: mac, ip (IPv4 or IPv6), dpid (the switch the host is attached to, connected or not) and port. Sorted by MAC.',
+      description: 'Filters combine: mac, ip (IPv4 or IPv6), dpid (the switch the host is attached to, connected or not), port and attached. Hosts whose switch left are listed with attached false until they age out. Sorted by MAC.',
       querystring: {
         type: 'object',
         properties: {
@@ -42,6 +51,7 @@ export const hostRoutes: RouteModule = (app, { core: ctl }) => {
           ip: { type: 'string', maxLength: 64, description: 'an IPv4 or IPv6 address the host uses' },
           dpid: dpidSchema,
           port: { type: 'integer', minimum: 1, maximum: OFPP_MAX, description: 'edge port number' },
+          attached: { type: 'boolean', description: 'true: only hosts on a connected switch; false: only detached ones' },
         },
         additionalProperties: false,
       },
@@ -56,11 +66,12 @@ export const hostRoutes: RouteModule = (app, { core: ctl }) => {
     }
     const dpid = q.dpid === undefined ? undefined : formatDpid(dpidParam(q.dpid));
     const mac = q.mac === undefined ? undefined : normalizeMac(q.mac);
-    return ctl.hosts.all()
+    return ctl.hosts.all({ includeDetached: true })
       .filter((h) => (mac === undefined || h.mac === mac)
         && (ip === undefined || h.ipv4.includes(ip) || h.ipv6.includes(ip))
         && (dpid === undefined || h.dpid === dpid)
-        && (q.port === undefined || h.port_no === q.port))
+        && (q.port === undefined || h.port_no === q.port)
+        && (q.attached === undefined || h.attached === q.attached))
       .map(hostJson);
   });
 
