@@ -119,7 +119,7 @@ export class NetworkStore {
     if (!adopt) this.checkNoOverlap(s);
     const gateway = adopt && pending.gateway !== undefined ? pending.gateway : gatewayOf(s, n.gateway);
     const net: Network = { name: n.name, id: this.nextId, subnet: s.cidr, gateway, bridge: n.bridge, driver: n.driver, ...(n.docker_id ? { docker_id: n.docker_id } : {}) };
-    const pool: Pool = { subnet: s.cidr, gateway, network: net.id };
+    const pool: Pool = { subnet: s.cidr, gateway, network: net.id, ...(adopt && pending.docker_ipam ? { docker_ipam: true } : {}) };
     const ops: StoreOp[] = [put('meta/next-id', net.id + 1), put(`net/${net.id}`, net), put(`pool/${s.cidr}`, pool)];
     const gwTaken = this.addrs.get(s.cidr)?.has(gateway) === true;
     if (!gwTaken) ops.push(put(addrKey(s.cidr, gateway), { ip: gateway, use: 'gateway' } satisfies Allocation));
@@ -132,19 +132,21 @@ export class NetworkStore {
   }
 
   /** Delete a network without endpoints. Its pool goes too, unless Docker still holds it (it releases it next). */
-  async deleteNetwork(ref: string, keepPool = false): Promise<Network> {
+  async deleteNetwork(ref: string): Promise<Network> {
     const net = this.get(ref);
+    const keepPool = this.pools.get(net.subnet)?.docker_ipam === true;
     const eps = this.endpoints(net.name);
     if (eps.length > 0) {
       throw new NetError(409, 'network_in_use', `network ${net.name} still has ${eps.length} endpoint(s) (${eps.map((e) => e.container_name).join(', ')}); detach them first`);
     }
     const ops: StoreOp[] = [del(`net/${net.id}`)];
     const pool = this.pools.get(net.subnet);
-    if (keepPool && pool) ops.push(put(`pool/${net.subnet}`, { subnet: pool.subnet, gateway: pool.gateway } satisfies Pool));
+    const kept: Pool | undefined = pool && { subnet: pool.subnet, gateway: pool.gateway, docker_ipam: true };
+    if (keepPool && kept) ops.push(put(`pool/${net.subnet}`, kept));
     else ops.push(del(`pool/${net.subnet}`), ...this.allocations(net.subnet).map((a) => del(addrKey(net.subnet, a.ip))));
     await this.commit(ops);
     this.nets.delete(net.id);
-    if (keepPool && pool) this.pools.set(net.subnet, { subnet: pool.subnet, gateway: pool.gateway });
+    if (keepPool && kept) this.pools.set(net.subnet, kept);
     else {
       this.pools.delete(net.subnet);
       this.addrs.delete(net.subnet);
@@ -168,7 +170,7 @@ export class NetworkStore {
   async requestPool(subnet: string): Promise<Pool> {
     const s = parseSubnet(subnet);
     this.checkNoOverlap(s);
-    const pool: Pool = { subnet: s.cidr, gateway: gatewayOf(s) };
+    const pool: Pool = { subnet: s.cidr, gateway: gatewayOf(s), docker_ipam: true };
     await this.commit([put(`pool/${s.cidr}`, pool)]);
     this.pools.set(s.cidr, pool);
     return pool;
@@ -222,6 +224,13 @@ export class NetworkStore {
 
   // ---- endpoints ----
 
+  /** The address an allocation would take now (requested and checked, or the lowest free), without taking it. */
+  peekAddress(subnet: string, ip?: string): string {
+    const s = parseSubnet(subnet);
+    const taken = new Set(this.poolAddrs(subnet).keys());
+    return ip === undefined ? lowestFree(s, taken) : checkRequested(s, ip, taken);
+  }
+
   /** Refuse a second endpoint of one container on one network. */
   checkNotAttached(network: string, containerId: string): void {
     const e = [...this.eps.values()].find((x) => x.network === network && x.container_id === containerId);
@@ -235,7 +244,8 @@ export class NetworkStore {
    */
   async addEndpoint(ep: Endpoint, allocate: boolean): Promise<void> {
     const net = this.get(ep.network);
-    this.checkNotAttached(net.name, ep.container_id);
+    // Docker names an endpoint's container only after Join (and refuses double attaches itself).
+    if (ep.container_id !== '') this.checkNotAttached(net.name, ep.container_id);
     if (this.eps.has(ep.id)) throw new NetError(409, 'endpoint_exists', `endpoint ${ep.id.slice(0, 12)} already exists`);
     const held = this.addrs.get(net.subnet)?.get(ep.ip);
     if (allocate && held) throw new NetError(409, 'address_taken', `address ${ep.ip} of ${net.subnet} is already allocated`);
@@ -245,6 +255,13 @@ export class NetworkStore {
     if (!ok) throw new NetError(409, 'address_taken', `address ${ep.ip} of ${net.subnet} is already allocated`);
     this.eps.set(ep.id, ep);
     this.poolAddrs(net.subnet).set(ep.ip, a);
+  }
+
+  /** Replace an endpoint's record (Docker tells us its container only after Join). */
+  async updateEndpoint(ep: Endpoint): Promise<void> {
+    if (!this.eps.has(ep.id)) return;
+    await this.commit([put(`ep/${ep.id}`, ep)]);
+    this.eps.set(ep.id, ep);
   }
 
   /** Forget an endpoint; `free` also returns its address to the pool (REST; Docker releases it itself). */

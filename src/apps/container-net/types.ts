@@ -41,6 +41,8 @@ export interface Pool {
   readonly gateway: string;
   /** The network it belongs to, by id (undefined while Docker has requested the pool but not created the network). */
   readonly network?: number;
+  /** Docker's IPAM asked for it (RequestPool): Docker releases it (ReleasePool) after deleting the network. */
+  readonly docker_ipam?: boolean;
 }
 
 /** One allocated address of a pool. */

@@ -82,7 +82,7 @@ t.test('Docker order: pool, gateway, network adopts the pool, address, endpoint,
   await s.removeEndpoint(ep('e', '', '').id, false);
   t.match(s.allocations('10.41.0.0/24').find((x) => x.ip === a), { use: 'reserved' }, 'still held until Docker releases it');
   t.ok(await s.release('10.41.0.0/24', a));
-  await s.deleteNetwork('docknet', true);
+  await s.deleteNetwork('docknet');
   t.ok(s.pool('10.41.0.0/24'), 'pool kept for ReleasePool');
   await s.releasePool('10.41.0.0/24');
   t.notOk(s.pool('10.41.0.0/24'));
