@@ -15,12 +15,13 @@ export interface ControllerProcess {
   stop(): Promise<void>;
 }
 
-const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-
-/** Start `switchyard start ARGS` (free ports unless ARGS say otherwise) and resolve once it logs that it runs. */
-export async function spawnController(args: readonly string[], timeoutMs = 60_000): Promise<ControllerProcess> {
-  const entry = join(REPO_ROOT, 'test', 'helpers', 'controller-main' + ext);
-  const child = spawn(process.execPath, [...process.execArgv, entry, 'start', '--of-port', '0', '--of-address', '127.0.0.1', '--http-port', '0', ...args], {
+/**
+ * Start `bin/switchyard.js start ARGS` (free ports unless ARGS say otherwise) and resolve once it logs
+ * that it runs. The bin builds dist/ first when it is older than src/ (the test command builds it anyway).
+ */
+export async function spawnController(args: readonly string[], timeoutMs = 180_000): Promise<ControllerProcess> {
+  const entry = join(REPO_ROOT, 'bin', 'switchyard.js');
+  const child = spawn(process.execPath, [entry, 'start', '--of-port', '0', '--of-address', '127.0.0.1', '--http-port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: { msg?: string; [k: string]: unknown }[] = [];

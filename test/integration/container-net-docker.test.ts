@@ -36,7 +36,9 @@ if (process.getuid?.() !== 0) {
   const cfg = join(stateDir, 'config.json');
   writeFileSync(cfg, JSON.stringify({ apps_config: { 'container-net': { bridge, vethPrefix: p, pluginName: plugin } } }));
   const args = ['--state-dir', stateDir, '--config', cfg, '--apps', 'l2-switch,container-net', '--lldp-interval', '500', '--log-level', 'info'];
+  const t0 = Date.now();
   let ctl: ControllerProcess = await spawnController(args);
+  t.comment(`controller up in ${Date.now() - t0} ms`);
 
   t.teardown(async () => {
     await ctl.kill9();
@@ -100,7 +102,9 @@ if (process.getuid?.() !== 0) {
     }
     t.ok((await api('GET', '/apps')).json.some((a: { name: string; enabled: boolean }) => a.name === 'l2-switch' && a.enabled), 'l2-switch runs');
     await pollUntil('the bridge connected and flows in', async () => (await flowSet()).some((l) => l.includes('table=1') && l.includes('priority=200')), 20_000, 200);
+    const t2 = Date.now();
     await checkReachability(t, 'before the restart');
+    t.comment(`reachability checked in ${Date.now() - t2} ms`);
     t.ok(await pings(ct('a1'), `10.${octet}.1.1`), 'the gateway of a REST network answers ping');
     t.ok(await pings(ct('c1'), `10.${octet}.3.254`), 'the gateway Docker asked for answers ping');
     const flows = await flowSet();
@@ -114,7 +118,9 @@ if (process.getuid?.() !== 0) {
     const before = (await api('GET', '/networks')).text;
     const flowsBefore = await flowSet();
     await ctl.kill9();
+    const t1 = Date.now();
     ctl = await spawnController(args);
+    t.comment(`restarted in ${Date.now() - t1} ms`);
     t.equal((await api('GET', '/networks')).text, before, 'GET /api/v1/networks is byte-identical');
     await pollUntil('the flows back on the bridge', async () => JSON.stringify(await flowSet()) === JSON.stringify(flowsBefore) || undefined, 30_000, 250).catch(() => undefined);
     const after = await flowSet();
