@@ -66,8 +66,9 @@ export class ContainerNet implements App {
       for (const b of this.ownBridges()) await ensureBridge(b).catch((e: unknown) => ctx.log.warn({ bridge: b, err: String(e) }, 'could not create the bridge'));
       await this.pointBridges();
       if (this.settings.plugin && (await this.docker.ping())) {
-        this.plugin = new PluginServer(this.settings.pluginDir, this.settings.pluginName, new DockerPlugin(this), ctx.log);
-        await this.plugin.start();
+        const driver = new DockerPlugin(this);
+        this.plugin = new PluginServer(this.settings.pluginDir, this.settings.pluginName, driver, ctx.log);
+        if (await this.plugin.start()) driver.resume();
       } else ctx.log.info({ docker: this.settings.dockerSocket }, 'Docker plugin not served (disabled, or no Docker engine)');
     } else ctx.log.info({}, 'not running as root: networks can be defined but containers cannot be attached');
     this.sync();

@@ -23,6 +23,15 @@ const bare = (cidr: string): string => cidr.replace(/\/\d+$/, '');
 export class DockerPlugin {
   constructor(private readonly app: ContainerNet) {}
 
+  /** After a restart: finish naming what a killed controller had not learnt from Docker yet. */
+  resume(): void {
+    for (const n of this.app.store.networks()) {
+      if (n.driver !== 'docker') continue;
+      if (n.name === `docker-${(n.docker_id ?? '').slice(0, 12)}`) this.later(() => this.learnNetworkName(n));
+      for (const e of this.app.store.endpoints(n.name)) if (e.container_id === '') this.later(() => this.learnContainer(n, e.id));
+    }
+  }
+
   async handle(method: string, body: Body): Promise<Body> {
     try {
       return await this.dispatch(method, body);
