@@ -46,6 +46,9 @@ export function createController(opts: ControllerOptions = {}): Controller {
     ...(config.of.tls ? { tls: config.of.tls } : {}),
     echoIntervalMs: config.echoIntervalMs,
     deadAfterMs: config.deadAfterMs,
+    handshakeTimeoutMs: config.handshakeTimeoutMs,
+    frameTimeoutMs: config.frameTimeoutMs,
+    maxUnidentified: config.maxPendingSwitches,
     missSendLen: config.missSendLen,
     log: log.child({ svc: 'openflow' }),
   });
