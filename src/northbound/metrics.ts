@@ -98,6 +98,10 @@ export class ApiMetrics {
     counter('switchyard_openflow_certificates_refused_total', 'TLS connections closed because the switch certificate was missing or did not chain to the configured CA', () => this.channelTotals().refusedCertificates);
     counter('switchyard_openflow_takeovers_refused_total', 'Connections claiming a connected datapath id that were refused (the established connection answered an echo)', () => this.channelTotals().takeoversRefused);
     counter('switchyard_openflow_takeovers_total', 'Connections that took over a connected datapath id (same address, verified certificate, or the old connection was silent)', () => this.channelTotals().takeoversAccepted);
+    labelled('switchyard_lldp_probes_ignored_total', 'LLDP frames that made no link, by reason (bad_hmac, stale, relayed, one_way, ...)', 'reason', () => {
+      const c = ctl.topology.counters;
+      return new Map([...Object.entries(c.rejected), ['one_way', c.oneWayExpired]]);
+    });
     labelled('switchyard_events_total', 'Events emitted, by type', 'type', () => this.eventCounts);
     counter('switchyard_event_stream_dropped_total', 'Event stream clients closed for being too slow', () => this.stream?.().dropped ?? 0);
     counter('switchyard_event_stream_messages_total', 'Messages sent to event stream clients', () => this.stream?.().messages ?? 0);
