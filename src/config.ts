@@ -10,6 +10,11 @@ export interface ControllerConfig {
   readonly apps: readonly string[];
   readonly echoIntervalMs: number;
   readonly deadAfterMs: number;
+  /** A switch must finish HELLO..FEATURES..DESC within this; a started frame must be whole within frameTimeoutMs. */
+  readonly handshakeTimeoutMs: number;
+  readonly frameTimeoutMs: number;
+  /** Connections open but not yet identified beyond this are refused (slow-loris cap). */
+  readonly maxPendingSwitches: number;
   readonly missSendLen: number | 'no_buffer';
   readonly statsIntervalMs: number;
   readonly lldpIntervalMs: number;
@@ -32,6 +37,9 @@ export const defaults: ControllerConfig = {
   apps: DEFAULT_APPS,
   echoIntervalMs: 5000,
   deadAfterMs: 15000,
+  handshakeTimeoutMs: 10000,
+  frameTimeoutMs: 10000,
+  maxPendingSwitches: 256,
   missSendLen: 'no_buffer',
   statsIntervalMs: 10000,
   lldpIntervalMs: 5000,
@@ -60,6 +68,13 @@ function ms(v: string | number | undefined, what: string, fallback: number): num
   return n;
 }
 
+function count(v: string | number | undefined, what: string, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${what} must be a whole number >= 1, got ${String(v)}`);
+  return n;
+}
+
 const OPTIONS = {
   config: { type: 'string' },
   'of-port': { type: 'string' },
@@ -75,6 +90,9 @@ const OPTIONS = {
   'tls-ca': { type: 'string' },
   'echo-interval': { type: 'string' },
   'dead-after': { type: 'string' },
+  'handshake-timeout': { type: 'string' },
+  'frame-timeout': { type: 'string' },
+  'max-pending-switches': { type: 'string' },
   'miss-send-len': { type: 'string' },
   'stats-interval': { type: 'string' },
   'lldp-interval': { type: 'string' },
@@ -97,6 +115,9 @@ export const START_USAGE = `switchyard start [options]
   --apps a,b             apps to enable (default ${DEFAULT_APPS.join(',')}; "" for none)
   --tls-key F --tls-cert F [--tls-ca F]   OpenFlow over TLS (mutual with --tls-ca)
   --echo-interval MS --dead-after MS      keepalive (default 5000 / 15000)
+  --handshake-timeout MS --frame-timeout MS   a switch must finish the handshake, and each
+                         frame it starts, within these (default 10000 / 10000)
+  --max-pending-switches N   connections not yet identified before new ones are refused (default 256)
   --miss-send-len N|no_buffer             table-miss bytes sent up (default no_buffer)
   --stats-interval MS --lldp-interval MS --host-idle MS
   --host-detached MS     keep a host whose switch left this long, marked detached (default 60000)
@@ -190,6 +211,9 @@ export function parseStartArgs(args: readonly string[]): ControllerConfig {
     apps: appsText === undefined ? defaults.apps : appsText.split(',').map((s) => s.trim()).filter(Boolean),
     echoIntervalMs: ms(values['echo-interval'] ?? f('echoIntervalMs'), '--echo-interval', defaults.echoIntervalMs),
     deadAfterMs: ms(values['dead-after'] ?? f('deadAfterMs'), '--dead-after', defaults.deadAfterMs),
+    handshakeTimeoutMs: ms(values['handshake-timeout'] ?? f('handshakeTimeoutMs'), '--handshake-timeout', defaults.handshakeTimeoutMs),
+    frameTimeoutMs: ms(values['frame-timeout'] ?? f('frameTimeoutMs'), '--frame-timeout', defaults.frameTimeoutMs),
+    maxPendingSwitches: count(values['max-pending-switches'] ?? f('maxPendingSwitches'), '--max-pending-switches', defaults.maxPendingSwitches),
     missSendLen,
     statsIntervalMs: ms(values['stats-interval'] ?? f('statsIntervalMs'), '--stats-interval', defaults.statsIntervalMs),
     lldpIntervalMs: ms(values['lldp-interval'] ?? f('lldpIntervalMs'), '--lldp-interval', defaults.lldpIntervalMs),

@@ -48,6 +48,9 @@ export function createController(opts: ControllerOptions = {}): Controller {
     ...(config.of.tls ? { tls: config.of.tls } : {}),
     echoIntervalMs: config.echoIntervalMs,
     deadAfterMs: config.deadAfterMs,
+    handshakeTimeoutMs: config.handshakeTimeoutMs,
+    frameTimeoutMs: config.frameTimeoutMs,
+    maxUnidentified: config.maxPendingSwitches,
     missSendLen: config.missSendLen,
     log: openflowLog(log.child({ svc: 'openflow' })),
   });

@@ -2,6 +2,7 @@ import { createLog } from '../log.js';
 import { ConfigError, parseStartArgs, START_USAGE } from '../config.js';
 import { createController } from '../controller.js';
 import { BUILTIN_APPS } from '../apps/index.js';
+import { describeExposure } from './exposure.js';
 
 /** `switchyard start`: the controller in the foreground until SIGINT/SIGTERM. */
 export async function start(args: readonly string[]): Promise<number> {
@@ -35,6 +36,8 @@ export async function start(args: readonly string[]): Promise<number> {
     return 1;
   }
   const rest = controller.httpAddress;
+  const exposure = describeExposure(config, controller.ofAddress, rest);
+  log.info({ exposure: { openflow: exposure.openflow, rest: exposure.rest, tls: exposure.tls, tokens: exposure.tokens } }, exposure.line);
   log.info(
     { openflow: controller.ofAddress, rest: rest ? `http://${rest.host}:${rest.port}/api/v1` : 'off', docs: rest ? `http://${rest.host}:${rest.port}/api/v1/docs` : undefined, auth: (config.http.tokens?.length ?? 0) > 0 ? 'bearer tokens' : 'open', apps: config.apps },
     'Switchyard is running',

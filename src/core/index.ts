@@ -78,7 +78,7 @@ export function createCore(o: CoreOptions): Core {
   const flows = new FlowService({ switches, events, clock, log: log.child({ svc: 'flows' }), ...(o.tables ? { tables: o.tables } : {}) });
   const packets = new PacketService(switches, log.child({ svc: 'packets' }));
   const claims = new PortClaims(events);
-  const topology = new TopologyService({ switches, events, clock, claims }, { probeIntervalMs: o.lldpIntervalMs });
+  const topology = new TopologyService({ switches, events, clock, claims, log: log.child({ svc: 'topology' }) }, { probeIntervalMs: o.lldpIntervalMs });
   const hosts = new HostTracker({
     events, clock, topology,
     probe: (dpid, port, frame) => {

@@ -13,7 +13,8 @@ import { errorSchema } from './schemas.js';
 export function mountAppRoutes(v1: FastifyInstance, core: Core): void {
   for (const def of core.apps.definitions()) {
     for (const r of def.routes ?? []) {
-      const response = { 401: errorSchema, 403: errorSchema, 503: errorSchema, ...r.schema.response };
+      // 400: every route validates its params, query and body (and the JSON parser may refuse the body).
+      const response = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 503: errorSchema, ...r.schema.response };
       v1.route({
         method: r.method,
         url: r.url,

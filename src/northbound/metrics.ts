@@ -92,6 +92,16 @@ export class ApiMetrics {
     counter('switchyard_openflow_messages_sent_total', 'OpenFlow messages sent to switches', () => this.channelTotals().txMessages);
     counter('switchyard_openflow_decode_errors_total', 'Messages from switches that could not be decoded', () => this.channelTotals().rxErrors);
     counter('switchyard_openflow_send_dropped_total', 'Messages not sent because a switch was not reading (write queue full)', () => this.channelTotals().droppedTx);
+    counter('switchyard_openflow_handshake_timeouts_total', 'Connections closed for not finishing HELLO..FEATURES..DESC within the handshake deadline', () => this.channelTotals().handshakeTimeouts);
+    counter('switchyard_openflow_frame_timeouts_total', 'Connections closed because a started frame did not arrive whole within the frame deadline', () => this.channelTotals().frameTimeouts);
+    counter('switchyard_openflow_connections_refused_total', 'Connections refused because too many were not yet identified', () => this.channelTotals().refusedUnidentified);
+    counter('switchyard_openflow_certificates_refused_total', 'TLS connections closed because the switch certificate was missing or did not chain to the configured CA', () => this.channelTotals().refusedCertificates);
+    counter('switchyard_openflow_takeovers_refused_total', 'Connections claiming a connected datapath id that were refused (the established connection answered an echo)', () => this.channelTotals().takeoversRefused);
+    counter('switchyard_openflow_takeovers_total', 'Connections that took over a connected datapath id (same address, verified certificate, or the old connection was silent)', () => this.channelTotals().takeoversAccepted);
+    labelled('switchyard_lldp_probes_ignored_total', 'LLDP frames that made no link, by reason (bad_hmac, stale, relayed, one_way, ...)', 'reason', () => {
+      const c = ctl.topology.counters;
+      return new Map([...Object.entries(c.rejected), ['one_way', c.oneWayExpired]]);
+    });
     labelled('switchyard_events_total', 'Events emitted, by type', 'type', () => this.eventCounts);
     counter('switchyard_event_stream_dropped_total', 'Event stream clients closed for being too slow', () => this.stream?.().dropped ?? 0);
     counter('switchyard_event_stream_messages_total', 'Messages sent to event stream clients', () => this.stream?.().messages ?? 0);

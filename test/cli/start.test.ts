@@ -39,6 +39,9 @@ t.test('start: structured logs, a switch connects, SIGTERM exits cleanly', async
   await running;
   const ready = lines.find((l) => l.msg === 'Switchyard is running') as { openflow: { port: number }; apps: string[] };
   t.same(ready.apps, ['l2-switch', 'container-net'], 'default apps');
+  const exposed = lines.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('exposed: '));
+  t.equal(exposed.length, 1, 'one line says what is exposed');
+  t.match(exposed[0]?.msg, /^exposed: OpenFlow 127\.0\.0\.1:\d+ \(localhost only, TLS off\); REST http:\/\/127\.0\.0\.1:\d+ \(localhost only, tokens off\)\. To protect: .*--tls-ca/);
   const sw = new FakeSwitch({ dpid: 0x77n });
   await sw.connect(ready.openflow.port);
   await sw.waitFor((m) => m.type === 'set_config');

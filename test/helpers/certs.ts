@@ -15,15 +15,15 @@ export interface TestPki {
   cleanup(): void;
 }
 
-/** A throwaway CA with a controller and a switch certificate, made by openssl. */
-export function makePki(): TestPki {
+/** A throwaway CA with a controller and a switch certificate, made by openssl; `name` tells two PKIs apart (subjects). */
+export function makePki(name = 'switchyard-test'): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'sy-pki-'));
   const run = (...args: string[]): void => {
     execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   };
-  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=switchyard-test-ca');
+  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', `/CN=${name}-ca`);
   for (const who of ['server', 'client']) {
-    run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${who}.key`, '-out', `${who}.csr`, '-subj', `/CN=switchyard-test-${who}`);
+    run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${who}.key`, '-out', `${who}.csr`, '-subj', `/CN=${name}-${who}`);
     run('x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${who}.pem`, '-days', '2');
   }
   const p = (f: string): string => join(dir, f);

@@ -27,6 +27,8 @@ export interface FakeSwitchOptions {
    * only recorded, as before.
    */
   readonly flowTable?: FakeFlowTable;
+  /** Connect from this local address (e.g. 127.0.0.2, to look like another host on loopback). */
+  readonly localAddress?: string;
 }
 
 /** OVS reports match fields in OXM code order, whatever order they were sent in; so does the fake. */
@@ -119,8 +121,8 @@ export class FakeSwitch extends EventEmitter {
   connect(port: number, host = '127.0.0.1', tlsOptions?: tls.ConnectionOptions): Promise<void> {
     return new Promise((resolve, reject) => {
       const sock = tlsOptions
-        ? tls.connect({ port, host, ...tlsOptions }, () => resolve())
-        : net.connect(port, host, () => resolve());
+        ? tls.connect({ port, host, ...(this.opts.localAddress ? { localAddress: this.opts.localAddress } : {}), ...tlsOptions }, () => resolve())
+        : net.connect({ port, host, ...(this.opts.localAddress ? { localAddress: this.opts.localAddress } : {}) }, () => resolve());
       this.sock = sock;
       sock.once('error', reject);
       sock.on('data', (chunk) => this.framer.push(chunk, (f) => this.onFrame(decodeMessage(f))));

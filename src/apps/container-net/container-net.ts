@@ -121,7 +121,12 @@ export class ContainerNet implements App {
 
   // ---- endpoints (REST) ----
 
-  attach(ref: string, body: { container: string; ip?: string }): Promise<Endpoint> {
+  /**
+   * Attach a running container. `bridge` puts this endpoint on another OVS
+   * bridge than its network's (another switch of the same network: the
+   * topology service's paths carry the traffic between them).
+   */
+  attach(ref: string, body: { container: string; ip?: string; bridge?: string }): Promise<Endpoint> {
     return this.store.exclusive(async () => {
       const net = this.store.get(ref);
       if (net.driver === 'docker') throw new NetError(409, 'docker_network', `network ${net.name} is Docker's; use docker network connect ${net.name} ${body.container}`);
@@ -129,17 +134,18 @@ export class ContainerNet implements App {
       const c = await this.container(body.container);
       this.store.checkNotAttached(net.name, c.id);
       const ip = this.store.peekAddress(net.subnet, body.ip);
-      await this.plugOrFail(() => this.bridgeFor(net));
+      const bridge = body.bridge ?? net.bridge;
+      const own = bridge === this.settings.bridge;
+      if (own) await this.plugOrFail(() => ensureBridge(bridge));
       const id = randomBytes(32).toString('hex');
       const mac = macForIp(ip);
-      const own = net.bridge === this.settings.bridge;
-      const p = await this.plugOrFail(() => plugHostSide(this.ctx, { bridge: net.bridge, own, prefix: this.settings.vethPrefix, endpointId: id, externalIds: { container_id: c.id, endpoint_id: id, network: net.name } }));
-      const ep: Endpoint = { id, network: net.name, container_id: c.id, container_name: c.name, mac, ip, dpid: p.dpid, port_no: p.port_no, port_name: p.host, via: 'rest' };
+      const p = await this.plugOrFail(() => plugHostSide(this.ctx, { bridge, own, prefix: this.settings.vethPrefix, endpointId: id, externalIds: { container_id: c.id, endpoint_id: id, network: net.name } }));
+      const ep: Endpoint = { id, network: net.name, container_id: c.id, container_name: c.name, mac, ip, dpid: p.dpid, port_no: p.port_no, port_name: p.host, via: 'rest', ...(bridge !== net.bridge ? { bridge } : {}) };
       try {
         await plugIntoContainer(c.pid, p.peer, { mac, ip, prefix: parseSubnet(net.subnet).prefix, gateway: net.gateway });
         await this.store.addEndpoint(ep, true);
       } catch (e) {
-        await unplug(this.ctx, net.bridge, { host: p.host, dpid: p.dpid, port_no: p.port_no });
+        await unplug(this.ctx, bridge, { host: p.host, dpid: p.dpid, port_no: p.port_no });
         const now = await this.docker.container(c.id).catch(() => undefined);
         if (!now?.running) throw new NetError(409, 'container_died', `container ${c.name} stopped while it was being attached; nothing was changed`);
         throw e;
@@ -155,7 +161,7 @@ export class ContainerNet implements App {
       const ep = this.findEndpoint(net, endpointRef);
       if (ep.via === 'docker') throw new NetError(409, 'docker_endpoint', `${ep.container_name} was attached by Docker; use docker network disconnect ${net.name} ${ep.container_name}`);
       this.needRoot();
-      await unplug(this.ctx, net.bridge, { host: ep.port_name, dpid: ep.dpid, port_no: ep.port_no });
+      await unplug(this.ctx, ep.bridge ?? net.bridge, { host: ep.port_name, dpid: ep.dpid, port_no: ep.port_no });
       await this.store.removeEndpoint(ep.id, true);
       this.endpointDown(ep);
       return ep;

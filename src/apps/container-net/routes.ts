@@ -11,7 +11,7 @@ const endpoint: JsonSchema = {
   type: 'object',
   properties: {
     id: { type: 'string' }, network: { type: 'string' }, container_id: { type: 'string' }, container_name: { type: 'string' }, mac: { type: 'string' },
-    ip: { type: 'string' }, dpid: { type: 'string' }, port_no: { type: 'integer' }, port_name: { type: 'string' }, via: { type: 'string', enum: ['rest', 'docker'] },
+    ip: { type: 'string' }, dpid: { type: 'string' }, port_no: { type: 'integer' }, port_name: { type: 'string' }, via: { type: 'string', enum: ['rest', 'docker'] }, bridge: { type: 'string', description: 'set when the endpoint is on another bridge than its network' },
   },
 };
 const network: JsonSchema = {
@@ -77,11 +77,14 @@ export const routes: AppRoute<ContainerNet>[] = [
       params: nameParam,
       body: {
         type: 'object', additionalProperties: false, required: ['container'],
-        properties: { container: { type: 'string', minLength: 1, maxLength: 128 }, ip: { type: 'string', pattern: IPV4, description: 'default: the lowest free address' } },
+        properties: {
+          container: { type: 'string', minLength: 1, maxLength: 128 }, ip: { type: 'string', pattern: IPV4, description: 'default: the lowest free address' },
+          bridge: { type: 'string', pattern: '^[a-zA-Z0-9_.-]{1,15}$', description: 'an existing OVS bridge (switch) to attach to; default: the network\'s' },
+        },
       },
       response: { 201: endpoint, 400: error, 404: error, 409: error },
     },
-    handler: async (app, req) => ({ status: 201, body: body(await http(app.attach(req.params.name!, req.body as { container: string; ip?: string }))) }),
+    handler: async (app, req) => ({ status: 201, body: body(await http(app.attach(req.params.name!, req.body as { container: string; ip?: string; bridge?: string }))) }),
   },
   {
     method: 'DELETE', url: '/networks/:name/endpoints/:endpoint', summary: 'Detach a container (by name, container id, endpoint id or address) and free its address',

@@ -33,6 +33,8 @@ export interface Endpoint {
   /** Host end of the veth pair (the OVS port). */
   readonly port_name: string;
   readonly via: 'rest' | 'docker';
+  /** Set when the endpoint is on another bridge than its network's (REST attach with `bridge`). */
+  readonly bridge?: string;
 }
 
 /** An address pool (IPAM). A network owns exactly one; Docker may hold one a moment before its network exists. */

@@ -20,6 +20,7 @@ import { buildEthernet, ETHERTYPE_LLDP, isPacketError, LLDP_MULTICAST, parseEthe
 
 export const PROBE_OUI = '0a:53:59';
 export const PROBE_SUBTYPE = 1;
+const FUTURE_SLACK_MS = 100;
 const HMAC_BYTES = 16;
 const BODY_BYTES = 8 + 4 + 8 + HMAC_BYTES;
 /** Keeps the MAC of our probes from being valid for any other use of the same secret. */
@@ -116,7 +117,8 @@ export class LldpProber {
     const pid = idBytes(l.portId);
     if (l.portId.subtype !== 2 || pid.length !== 4 || pid.readUInt32BE(0) !== port) return rejected('malformed');
     const age = now - ts;
-    if (age < 0 || age > maxAgeMs) return rejected('stale');
+    // A little future is allowed: the sender makes send times unique per port by bumping a repeated one by a millisecond.
+    if (age < -FUTURE_SLACK_MS || age > maxAgeMs) return rejected('stale');
     return { kind: 'probe', dpid, port, timestamp: ts };
   }
 

@@ -8,6 +8,15 @@
 // as soon as its own probe is seen, so a one-way fault is visible as one
 // missing direction.
 //
+// A link is reported only when both directions agree: a probe from A:p seen
+// at B:q and one from B:q seen at A:p. One direction alone is held as a
+// candidate for a link timeout and then dropped (counted, logged): a probe
+// captured on one port and injected into another (a relay) makes only that
+// one direction, since the probe back out of the injecting port goes to the
+// attacker's host, not to A:p. Each probe is also good once: the same probe
+// (its signed dpid, port and send time) seen at a second port is a copy, and
+// probes older than probeMaxAgeMs (default 2 s) are stale.
+//
 // A direction learned while its reverse is unknown triggers a probe back
 // out of the far port at once: when switches connect one by one, the first
 // probe across a cable usually reached a switch that was not connected yet,
@@ -36,6 +45,8 @@ export interface TopologyOptions {
   readonly linkTimeoutMs?: number;
   /** HMAC key for probes; random per process when absent (then only this process's probes count). */
   readonly secret?: Buffer | string;
+  /** A probe older than this when it arrives is a replay (default min(2000, linkTimeoutMs)); delivery takes milliseconds. */
+  readonly probeMaxAgeMs?: number;
 }
 
 /** What the service needs of the switch registry (the real SwitchRegistry fits). */
@@ -47,6 +58,8 @@ export interface TopologyDeps {
   readonly clock: Clock;
   /** Ports apps took for themselves: never flooded into, never probed. */
   readonly claims?: Pick<PortClaims, 'ownerOf'>;
+  /** Where ignored probes are reported (rate-limited summaries). */
+  readonly log?: { warn(obj: object, msg: string): void };
 }
 
 export interface Neighbor {
@@ -72,8 +85,16 @@ export interface TopologyCounters {
   reverseProbes: number;
   /** LLDP frames that arrived, ours or not. */
   lldpReceived: number;
-  /** Why LLDP frames did not make links. */
-  readonly rejected: Record<ProbeRejection | 'unknown_port', number>;
+  /** Why LLDP frames did not make links ('relayed': the same probe seen at a second port). */
+  readonly rejected: Record<ProbeRejection | 'unknown_port' | 'relayed', number>;
+  /** Directions seen whose reverse never came within the link timeout: never reported as links. */
+  oneWayExpired: number;
+}
+
+/** A direction seen once, waiting for its reverse before it becomes a link. */
+interface Candidate {
+  readonly link: Link;
+  readonly seen: number;
 }
 
 export class TopologyService {
@@ -85,6 +106,14 @@ export class TopologyService {
   /** When each port last got a reverse probe (clock ms), so a flapping peer cannot make a probe storm. */
   private readonly lastReverse = new Map<string, number>();
   private readonly reverseGapMs: number;
+  private readonly maxAgeMs: number;
+  /** Directions seen without their reverse yet, by "src>dst". */
+  private readonly candidates = new Map<string, Candidate>();
+  /** Probes already seen, by "dpid/port/sent_ms" → the port they arrived at; kept for maxAgeMs (older ones are stale anyway). */
+  private readonly seenProbes = new Map<string, { at: string; when: number }>();
+  private readonly ignored: IgnoredProbeLog;
+  /** The send time of each port's last probe. */
+  private readonly lastSent = new Map<string, number>();
   /** Derived from the link table and rebuilt only when its version moves (apps query per packet). */
   private derived: { version: number; adj: Adjacency; tree: Map<string, Set<number>> } | undefined;
   readonly counters: TopologyCounters = {
@@ -92,7 +121,8 @@ export class TopologyService {
     probesDropped: 0,
     reverseProbes: 0,
     lldpReceived: 0,
-    rejected: { not_ours: 0, malformed: 0, bad_hmac: 0, stale: 0, unknown_port: 0 },
+    rejected: { not_ours: 0, malformed: 0, bad_hmac: 0, stale: 0, unknown_port: 0, relayed: 0 },
+    oneWayExpired: 0,
   };
 
   constructor(
@@ -102,10 +132,16 @@ export class TopologyService {
     this.intervalMs = opts.probeIntervalMs ?? 5000;
     this.timeoutMs = opts.linkTimeoutMs ?? 3 * this.intervalMs;
     this.reverseGapMs = Math.min(1000, this.intervalMs);
+    this.maxAgeMs = opts.probeMaxAgeMs ?? Math.min(2000, this.timeoutMs);
+    this.ignored = new IgnoredProbeLog(deps.log, 10_000);
     const secret = opts.secret === undefined ? randomBytes(32) : Buffer.from(opts.secret);
     this.prober = new LldpProber(secret);
     deps.switches.onSwitchUp((sw) => this.probeSwitch(sw));
-    deps.switches.onSwitchDown((sw) => this.drop(this.table.removeSwitch(sw.id), 'switch down'));
+    deps.switches.onSwitchDown((sw) => {
+      for (const k of this.lastSent.keys()) if (k.startsWith(sw.id + '/')) this.lastSent.delete(k);
+      this.forgetCandidates((l) => l.src.dpid === sw.id || l.dst.dpid === sw.id);
+      this.drop(this.table.removeSwitch(sw.id), 'switch down');
+    });
     deps.switches.onPortChange((sw, port, reason, before) => this.portChanged(sw, port, reason, before));
     // Started here, not in a start() a composition root could forget: without
     // the periodic probes every link would expire after linkTimeoutMs.
@@ -125,29 +161,65 @@ export class TopologyService {
    */
   handlePacketIn(sw: Pick<SwitchRecord, 'id'>, pi: PacketIn): boolean {
     const now = this.deps.clock.now();
-    const v = this.prober.read(pi.data, now, this.timeoutMs);
+    const v = this.prober.read(pi.data, now, this.maxAgeMs);
     if (v.kind === 'not_lldp') return false;
     this.counters.lldpReceived++;
+    const inPort = inPortOf(pi);
+    const at = `${sw.id}/${inPort ?? '?'}`;
     if (v.kind === 'rejected') {
       this.counters.rejected[v.reason]++;
+      // Someone else's LLDP (a host's lldpd) is normal; the rest is forged, replayed or broken.
+      if (v.reason !== 'not_ours') this.ignored.note(v.reason, at);
       return true;
     }
-    const inPort = inPortOf(pi);
     const src: PortRef = { dpid: dpidToString(v.dpid), port_no: v.port };
     const dst: PortRef = { dpid: sw.id, port_no: inPort ?? -1 };
     // Both ends must be ports we believe are up right now: a probe that was in
     // flight while a port went down must not bring the link back.
     if (inPort === undefined || !this.portUp(src) || !this.portUp(dst) || (src.dpid === dst.dpid && src.port_no === dst.port_no)) {
       this.counters.rejected.unknown_port++;
+      this.ignored.note('unknown_port', at);
       return true;
     }
-    const r = this.table.observe(src, dst, now);
-    this.drop(r.replaced, 'replaced by a new peer');
-    if (r.added) {
-      this.deps.events.emit('link.up', { src: { ...src }, dst: { ...dst } });
-      if (this.table.times({ src: dst, dst: src }) === undefined) this.probeBack(dst, now);
+    // Out of a point-to-point port a probe reaches one place: a second place is a copy someone injected.
+    const probeKey = `${src.dpid}/${src.port_no}/${v.timestamp}`;
+    const first = this.seenProbes.get(probeKey);
+    if (first !== undefined && first.at !== at) {
+      this.counters.rejected.relayed++;
+      this.ignored.note('relayed', at);
+      return true;
     }
+    if (first === undefined) this.seenProbes.set(probeKey, { at, when: now });
+    this.observe({ src, dst }, now);
     return true;
+  }
+
+  /** A verified direction: refresh it, confirm it with its reverse, or hold it until the reverse is seen. */
+  private observe(d: Link, now: number): void {
+    const key = candidateKey(d);
+    const reverse: Link = { src: d.dst, dst: d.src };
+    if (this.table.times(d) !== undefined) {
+      this.table.observe(d.src, d.dst, now);
+      return;
+    }
+    const rkey = candidateKey(reverse);
+    const pending = this.candidates.get(rkey);
+    if (pending === undefined && this.table.times(reverse) === undefined) {
+      if (!this.candidates.has(key)) this.candidates.set(key, { link: d, seen: now });
+      this.probeBack(d.dst, now);
+      return;
+    }
+    // Both directions agree: the one seen first goes up first.
+    this.candidates.delete(key);
+    this.candidates.delete(rkey);
+    if (pending !== undefined) this.add(pending.link, now);
+    this.add(d, now);
+  }
+
+  private add(l: Link, now: number): void {
+    const r = this.table.observe(l.src, l.dst, now);
+    this.drop(r.replaced, 'replaced by a new peer');
+    if (r.added) this.deps.events.emit('link.up', { src: { ...l.src }, dst: { ...l.dst } });
   }
 
   /** One entry per direction, sorted. */
@@ -233,6 +305,14 @@ export class TopologyService {
     // Entries older than the gap no longer limit anything: dropping them keeps the map small.
     const now = this.deps.clock.now();
     for (const [k, at] of this.lastReverse) if (now - at >= this.reverseGapMs) this.lastReverse.delete(k);
+    for (const [k, p] of this.seenProbes) if (now - p.when > this.maxAgeMs) this.seenProbes.delete(k);
+    for (const [k, c] of this.candidates) {
+      if (now - c.seen <= this.timeoutMs) continue;
+      this.candidates.delete(k);
+      this.counters.oneWayExpired++;
+      this.ignored.note('one_way', `${c.link.src.dpid}/${c.link.src.port_no}>${c.link.dst.dpid}/${c.link.dst.port_no}`);
+    }
+    this.ignored.flush(now);
     this.drop(this.table.expire(now, this.timeoutMs), 'no probe for ' + this.timeoutMs + ' ms');
     this.probeAll();
   }
@@ -245,7 +325,13 @@ export class TopologyService {
   }
 
   private probePort(sw: SwitchRecord, p: Port & { port_no: number }): void {
-    const data = this.prober.build({ dpid: sw.dpid, port: p.port_no, srcMac: p.hw_addr, timestamp: this.deps.clock.now(), ttlSeconds: Math.ceil(this.timeoutMs / 1000) });
+    // Send times are unique per port, so a probe's (dpid, port, time) names one probe and a second sighting is a copy.
+    const key = portKey(sw.id, p.port_no);
+    const now = Math.floor(this.deps.clock.now());
+    const last = this.lastSent.get(key);
+    const ts = last !== undefined && last >= now ? last + 1 : now;
+    this.lastSent.set(key, ts);
+    const data = this.prober.build({ dpid: sw.dpid, port: p.port_no, srcMac: p.hw_addr, timestamp: ts, ttlSeconds: Math.ceil(this.timeoutMs / 1000) });
     const ok = sw.link.send({
       type: 'packet_out',
       xid: sw.link.xid(),
@@ -278,10 +364,20 @@ export class TopologyService {
 
   private portChanged(sw: SwitchRecord, port: Port, reason: 'add' | 'delete' | 'modify', before: Port | undefined): void {
     if (!isSwitchPort(port)) return;
+    if (reason === 'delete' || !portIsUp(port)) this.forgetCandidates((l) => (l.src.dpid === sw.id && l.src.port_no === port.port_no) || (l.dst.dpid === sw.id && l.dst.port_no === port.port_no));
     if (reason === 'delete') this.drop(this.table.removePort(sw.id, port.port_no), 'port deleted');
     else if (!portIsUp(port)) this.drop(this.table.removePort(sw.id, port.port_no), 'port down');
     // A port that just came up is probed at once rather than at the next tick.
     else if (!before || !portIsUp(before)) this.probePort(sw, port);
+  }
+
+  private forgetCandidates(pred: (l: Link) => boolean): void {
+    for (const [k, c] of this.candidates) if (pred(c.link)) this.candidates.delete(k);
+  }
+
+  /** Directions seen once and waiting for their reverse (for tests and diagnostics). */
+  pendingLinks(): Link[] {
+    return [...this.candidates.values()].map((c) => c.link);
   }
 
   private drop(links: readonly Link[], reason: string): void {
@@ -311,6 +407,45 @@ export class TopologyService {
 
   private sortedSwitches(): SwitchRecord[] {
     return this.deps.switches.all().sort((a, b) => (a.dpid < b.dpid ? -1 : a.dpid > b.dpid ? 1 : 0));
+  }
+}
+
+const candidateKey = (l: Link): string => `${portKey(l.src.dpid, l.src.port_no)}>${portKey(l.dst.dpid, l.dst.port_no)}`;
+
+/**
+ * Ignored probes, summarised: the first of each kind is logged at once, then
+ * one line per interval with the counts, so a host spraying LLDP cannot
+ * flood the log.
+ */
+class IgnoredProbeLog {
+  private counts = new Map<string, { n: number; lastAt: string }>();
+  private lastFlush = -Infinity;
+  private readonly logged = new Set<string>();
+
+  constructor(
+    private readonly log: { warn(obj: object, msg: string): void } | undefined,
+    private readonly intervalMs: number,
+  ) {}
+
+  note(reason: string, at: string): void {
+    if (!this.log) return;
+    if (!this.logged.has(reason)) {
+      this.logged.add(reason);
+      this.log.warn({ reason, at }, 'LLDP probe ignored (first of its kind; later ones are summarised)');
+      return;
+    }
+    const c = this.counts.get(reason);
+    if (c) {
+      c.n++;
+      c.lastAt = at;
+    } else this.counts.set(reason, { n: 1, lastAt: at });
+  }
+
+  flush(now: number): void {
+    if (!this.log || this.counts.size === 0 || now - this.lastFlush < this.intervalMs) return;
+    this.lastFlush = now;
+    this.log.warn({ ignored: Object.fromEntries([...this.counts].map(([k, v]) => [k, v.n])), last: Object.fromEntries([...this.counts].map(([k, v]) => [k, v.lastAt])) }, 'LLDP probes ignored since the last summary');
+    this.counts = new Map();
   }
 }
 

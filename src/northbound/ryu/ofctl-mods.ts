@@ -11,10 +11,11 @@ import { ryuSwitch } from './ryu-switch.js';
 import { uint } from './ryu-values.js';
 
 const TAGS = ['ryu ofctl_rest'];
-const response = { 200: emptyOk, ...errorResponses };
+// 409: an add that would replace one of the controller's own flows (table-miss, LLDP) is refused.
+const response = { 200: emptyOk, ...errorResponses, 409: errorResponses[400] };
 
 /** Ryu answers a change with 200 and no body; ours comes once the switch confirmed it with a barrier. */
-const done = (reply: FastifyReply): FastifyReply => reply.code(200).send();
+const done = (reply: FastifyReply): FastifyReply => reply.code(200).type('text/plain; charset=utf-8').send('');
 
 /**
  * A Ryu delete or modify may select the controller's own flows too (an

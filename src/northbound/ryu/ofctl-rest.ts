@@ -143,7 +143,7 @@ export const ofctlRestRoutes: RouteModule = (app, ctx) => {
     scope.get('/stats/switches', {
       schema: {
         tags: TAGS, summary: 'Connected switches as decimal datapath ids (ofctl_rest get_dpids)', querystring: noQuery,
-        response: { 200: { type: 'array', items: { type: 'integer' }, description: 'datapath ids, exact even above 2^53' } },
+        response: { 200: { type: 'array', items: { type: 'integer' }, description: 'datapath ids, exact even above 2^53' }, ...errorResponses },
       },
     }, (_req, reply) => sendRyu(reply, ctx.core.switches.all().map((s) => s.dpid)));
     statsRoutes(scope, ctx);

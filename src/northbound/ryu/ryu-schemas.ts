@@ -118,7 +118,10 @@ export const byDpidObject = {
   additionalProperties: { type: 'object', additionalProperties: true },
 } as const;
 
-/** Ryu answers a change with 200 and an empty body (documented as the empty string, since OpenAPI has no "no body" schema for a 200). */
-export const emptyOk = { type: 'string', maxLength: 0, description: 'confirmed by the switch (barrier); the body is empty, as Ryu answers' } as const;
+/** Ryu answers a change with 200 and an empty body; ours says text/plain so the empty body has a type, and the document says so. */
+export const emptyOk = {
+  description: 'confirmed by the switch (barrier); the body is empty, as Ryu answers',
+  content: { 'text/plain': { schema: { type: 'string', maxLength: 0 } } },
+} as const;
 
 export { errorResponses };

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { Framer } from '../framer.js';
 import { tryDecode, encodeInto } from '../codec.js';
 import { CodecError } from '../codec-error.js';
@@ -34,6 +35,10 @@ export interface ChannelOptions {
   readonly maxQueuedBytes: number;
   /** Packet-ins accepted per second per switch; the excess is dropped (counted). */
   readonly maxPacketInsPerSec: number;
+  /** HELLO through FEATURES, PORT_DESC, DESC and the barrier must be done this long after the connection opened. */
+  readonly handshakeTimeoutMs: number;
+  /** A frame whose first bytes arrived must be whole this long after (a header claiming 64 KiB, dripped, is closed). */
+  readonly frameTimeoutMs: number;
   readonly timers: Timers;
   readonly log: ChannelLog;
 }
@@ -45,6 +50,8 @@ export const defaultChannelOptions: Omit<ChannelOptions, 'log'> = {
   missSendLen: 'no_buffer',
   maxQueuedBytes: 16 * 1024 * 1024,
   maxPacketInsPerSec: 20000,
+  handshakeTimeoutMs: 10000,
+  frameTimeoutMs: 10000,
   timers: realTimers,
 };
 
@@ -73,6 +80,22 @@ export interface ChannelCounters {
   rxErrors: number;
   droppedTx: number;
   droppedPacketIns: number;
+  /** Connections closed for not finishing the handshake in time. */
+  handshakeTimeouts: number;
+  /** Connections closed because a started frame did not arrive whole in time. */
+  frameTimeouts: number;
+  /** Connections closed because too many were already waiting to be identified (counted by the listener). */
+  refusedUnidentified: number;
+  /** TLS connections closed because the client certificate is missing or does not chain to our CA (counted by the listener). */
+  refusedCertificates: number;
+  /** Connections claiming a connected datapath id that were refused (the established one answered). */
+  takeoversRefused: number;
+  /** Connections that took over a connected datapath id (same peer address, verified certificate, or the old one was silent). */
+  takeoversAccepted: number;
+}
+
+export function zeroCounters(): ChannelCounters {
+  return { rxMessages: 0, txMessages: 0, rxErrors: 0, droppedTx: 0, droppedPacketIns: 0, handshakeTimeouts: 0, frameTimeouts: 0, refusedUnidentified: 0, refusedCertificates: 0, takeoversRefused: 0, takeoversAccepted: 0 };
 }
 
 /**
@@ -85,14 +108,20 @@ export class SwitchConnection extends EventEmitter {
   state: ChannelState = 'hello';
   info: SwitchInfo | undefined;
   role: ControllerRole | undefined;
-  readonly counters: ChannelCounters = { rxMessages: 0, txMessages: 0, rxErrors: 0, droppedTx: 0, droppedPacketIns: 0 };
+  readonly counters: ChannelCounters = zeroCounters();
   readonly peer: string;
+  /** The peer's IP address alone (a reconnecting switch keeps it; its port changes). */
+  readonly peerAddress: string;
+  /** The subject of a client certificate that chained to our CA, when the switch came over mutual TLS. */
+  readonly verifiedCert: string | undefined;
   private readonly framer = new Framer();
   private readonly writer = new Writer(4096);
   private readonly pending = new Map<number, Pending>();
   private nextXid = 1;
   private lastRx: number;
   private keepalive: unknown;
+  private handshakeTimer: unknown;
+  private frameTimer: unknown;
   private tokenBucket: number;
   private tokenStamp: number;
   /** Writes are corked until the next tick; see send(). */
@@ -108,6 +137,8 @@ export class SwitchConnection extends EventEmitter {
   ) {
     super();
     this.peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    this.peerAddress = socket.remoteAddress ?? '?';
+    this.verifiedCert = socket instanceof TLSSocket && socket.authorized ? certSubject(socket) : undefined;
     this.lastRx = opts.timers.now();
     this.tokenBucket = opts.maxPacketInsPerSec;
     this.tokenStamp = this.lastRx;
@@ -121,10 +152,26 @@ export class SwitchConnection extends EventEmitter {
     return this.info?.dpid;
   }
 
-  /** Say HELLO (we speak only 1.3) and start the keepalive. */
+  /** Say HELLO (we speak only 1.3), start the keepalive and the handshake deadline. */
   start(): void {
     this.send({ type: 'hello', xid: this.xid(), version: 4, elements: [{ type: 'versionbitmap', bitmaps: [1 << 4] }] });
     this.scheduleKeepalive();
+    const ms = this.opts.handshakeTimeoutMs;
+    this.handshakeTimer = this.opts.timers.setTimeout(() => {
+      if (this.state === 'up' || this.state === 'closed') return;
+      this.counters.handshakeTimeouts++;
+      this.close(`handshake not finished within ${ms} ms (stuck in ${this.state})`);
+    }, ms);
+  }
+
+  /** True when the switch answers an ECHO_REQUEST within `timeoutMs`: proof this connection still reaches a live switch. */
+  async probe(timeoutMs: number): Promise<boolean> {
+    try {
+      await this.request({ type: 'echo_request', xid: 0, data: Buffer.alloc(0) }, timeoutMs);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   xid(): number {
@@ -200,6 +247,8 @@ export class SwitchConnection extends EventEmitter {
     const wasUp = this.state === 'up';
     this.state = 'closed';
     this.opts.timers.clearTimeout(this.keepalive);
+    this.opts.timers.clearTimeout(this.handshakeTimer);
+    this.opts.timers.clearTimeout(this.frameTimer);
     for (const [, p] of this.pending) {
       this.opts.timers.clearTimeout(p.timer);
       p.reject(new ChannelClosedError(reason));
@@ -231,18 +280,42 @@ export class SwitchConnection extends EventEmitter {
   }
 
   private onData(chunk: Buffer): void {
-    this.lastRx = this.opts.timers.now();
+    const framesBefore = this.counters.rxMessages;
+    const partialBefore = this.framer.buffered > 0;
     try {
       this.framer.push(chunk, (frame) => this.onFrame(frame));
     } catch (e) {
       // Only the framer's fatal length error lands here: the stream cannot be resynchronised.
       this.counters.rxErrors++;
       this.close(e instanceof CodecError ? `unreadable stream: ${e.message}` : `internal error: ${String(e)}`);
+      return;
     }
+    if (this.state === 'closed') return;
+    // The deadline runs from a frame's first byte; bytes of the same frame do not restart it (a drip would live forever).
+    if (this.framer.buffered === 0) {
+      this.clearFrameTimer();
+    } else if (!partialBefore || this.counters.rxMessages !== framesBefore || this.frameTimer === undefined) {
+      this.clearFrameTimer();
+      const ms = this.opts.frameTimeoutMs;
+      this.frameTimer = this.opts.timers.setTimeout(() => {
+        this.frameTimer = undefined;
+        if (this.state === 'closed' || this.framer.buffered === 0) return;
+        this.counters.frameTimeouts++;
+        this.close(`a frame did not arrive whole within ${ms} ms (${this.framer.buffered} bytes of it so far)`);
+      }, ms);
+    }
+  }
+
+  private clearFrameTimer(): void {
+    if (this.frameTimer === undefined) return;
+    this.opts.timers.clearTimeout(this.frameTimer);
+    this.frameTimer = undefined;
   }
 
   private onFrame(frame: Buffer): void {
     if (this.state === 'closed') return;
+    // Only whole frames count as signs of life: bytes of a frame that never ends must not hold the keepalive off.
+    this.lastRx = this.opts.timers.now();
     this.counters.rxMessages++;
     const r = tryDecode(frame);
     if (!r.ok) {
@@ -353,9 +426,16 @@ export class SwitchConnection extends EventEmitter {
       if (this.state !== 'handshake') return;
       this.info = { dpid: features.datapath_id, id: dpidToString(features.datapath_id), features, desc, ports };
       this.state = 'up';
+      this.opts.timers.clearTimeout(this.handshakeTimer);
       this.emit('up', this.info);
     } catch (e) {
       this.close(`handshake failed: ${(e as Error).message}`);
     }
   }
+}
+
+function certSubject(sock: TLSSocket): string {
+  const c = sock.getPeerCertificate();
+  const cn = c?.subject?.CN;
+  return typeof cn === 'string' && cn !== '' ? cn : (c?.fingerprint256 ?? 'verified certificate');
 }

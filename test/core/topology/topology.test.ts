@@ -5,13 +5,15 @@ import { FakeNet, id } from './fake-net.js';
 
 const INTERVAL = 5000;
 
-function setup(): { net: FakeNet; topo: TopologyService; handled: boolean[] } {
+function setup(): { net: FakeNet; topo: TopologyService; handled: boolean[]; warnings: { obj: object; msg: string }[] } {
   const net = new FakeNet();
-  const topo = new TopologyService({ switches: net.registry, events: net.events, clock: net.clock }, { probeIntervalMs: INTERVAL, secret: 'test secret' });
+  const warnings: { obj: object; msg: string }[] = [];
+  const log = { warn: (obj: object, msg: string) => warnings.push({ obj, msg }) };
+  const topo = new TopologyService({ switches: net.registry, events: net.events, clock: net.clock, log }, { probeIntervalMs: INTERVAL, secret: 'test secret' });
   const handled: boolean[] = [];
   // The controller's packet-in path: topology first.
   net.onPacketIn((sw, pi) => handled.push(topo.handlePacketIn(sw, pi)));
-  return { net, topo, handled };
+  return { net, topo, handled, warnings };
 }
 
 const l = (a: bigint, pa: number, b: bigint, pb: number) => ({ src: { dpid: id(a), port_no: pa }, dst: { dpid: id(b), port_no: pb } });
@@ -151,15 +153,16 @@ t.test('probing back is limited to once per port per second, so a flapping peer 
     net.discard();
   };
   oneWay();
-  t.same(topo.links(), [l(1n, 1, 2n, 2)]);
+  t.same(topo.links(), [], 'one direction alone is not a link');
+  t.same(topo.pendingLinks(), [l(1n, 1, 2n, 2)], 'it waits for its reverse');
   t.equal(topo.counters.reverseProbes, 1, 'the first time: probed back');
   oneWay();
-  t.same(topo.links(), [l(1n, 1, 2n, 2)], 'learned again after the port flap');
+  t.same(topo.pendingLinks(), [l(1n, 1, 2n, 2)], 'seen again after the port flap');
   t.equal(topo.counters.reverseProbes, 1, 'within the second: not again');
   net.clock.advance(1000);
   oneWay();
   t.equal(topo.counters.reverseProbes, 2, 'a second later: again');
-  t.equal(net.eventsOf('link.up').length, 3);
+  t.equal(net.eventsOf('link.up').length, 0, 'never reported');
 });
 
 t.test('a switch leaving takes its links with it at once', async (t) => {
@@ -250,4 +253,70 @@ t.test('snapshot is plain JSON with port roles; stop() ends the probing', async 
   net.clock.advance(10 * INTERVAL);
   t.equal(net.links.get(1n)!.packetOuts().length, sent, 'no probes after stop');
   t.equal(topo.links().length, 2, 'and no expiry either');
+});
+
+t.test('a genuine probe captured on a host port and injected live into another switch makes no link', async (t) => {
+  const { net, topo, warnings } = setup();
+  net.addSwitch(1n);
+  net.addSwitch(2n);
+  net.discard();
+  // The attacker's host on s1 port 3 records s1's probe and replays it at once from its twin on s2 port 3.
+  const captured = net.links.get(1n)!.packetOuts().find((o) => o.actions[0]?.type === 'output' && o.actions[0].port === 3)!.data;
+  net.hostSends(2n, 3, captured);
+  net.discard(); // the probe back out of s2 port 3 reaches the attacker's host, not s1 port 3
+  t.same(topo.links(), [], 'no link from one direction');
+  t.same(topo.pendingLinks(), [l(1n, 3, 2n, 3)]);
+  t.equal(topo.counters.reverseProbes, 1, 'the far end was asked to confirm');
+  for (let i = 0; i < 4; i++) {
+    net.clock.advance(INTERVAL);
+    net.discard();
+  }
+  t.same(topo.pendingLinks(), [], 'unconfirmed directions expire');
+  t.equal(topo.counters.oneWayExpired, 1, 'counted');
+  t.equal(net.eventsOf('link.up').length, 0, 'never reported');
+  t.ok(warnings.some((w) => (w.obj as { reason?: string }).reason === 'one_way'), 'logged');
+});
+
+t.test('the same probe seen at a second port is a copy, and is ignored and counted', async (t) => {
+  const { net, topo, warnings } = setup();
+  net.cable(1n, 1, 2n, 2);
+  net.addSwitch(1n);
+  net.addSwitch(2n);
+  net.flush();
+  t.equal(topo.links().length, 2);
+  const probe = net.links.get(1n)!.packetOuts().find((o) => o.actions[0]?.type === 'output' && o.actions[0].port === 1)!.data;
+  net.hostSends(2n, 4, probe); // the copy, injected elsewhere within the probe's lifetime
+  t.equal(topo.counters.rejected.relayed, 1);
+  t.same(topo.pendingLinks(), [], 'not even a candidate');
+  t.equal(topo.links().length, 2, 'the real link is untouched');
+  t.ok(warnings.some((w) => (w.obj as { reason?: string }).reason === 'relayed'), 'logged');
+});
+
+t.test('a probe older than its tight age bound (2 s) is stale, though links live 15 s', async (t) => {
+  const { net, topo } = setup();
+  net.addSwitch(1n);
+  net.addSwitch(2n);
+  net.discard();
+  const probe = net.links.get(1n)!.packetOuts()[0]!.data;
+  net.clock.advance(2500);
+  net.hostSends(2n, 1, probe);
+  t.equal(topo.counters.rejected.stale, 1);
+  t.same(topo.pendingLinks(), []);
+});
+
+t.test('ignored probes are logged rate-limited: the first of a kind at once, then a summary per interval', async (t) => {
+  const { net, topo, warnings } = setup();
+  net.addSwitch(1n);
+  net.addSwitch(2n);
+  const forged = new LldpProber(Buffer.from('guessed secret')).build({ dpid: 2n, port: 1, srcMac: '02:00:00:00:00:66', timestamp: net.clock.now(), ttlSeconds: 15 });
+  for (let i = 0; i < 1000; i++) net.hostSends(1n, 3, forged);
+  t.equal(topo.counters.rejected.bad_hmac, 1000);
+  t.equal(warnings.length, 1, 'one line for the first');
+  net.clock.advance(INTERVAL);
+  net.discard();
+  net.clock.advance(INTERVAL);
+  net.discard();
+  const summaries = warnings.filter((w) => /since the last summary/.test(w.msg));
+  t.equal(summaries.length, 1, 'one summary line');
+  t.match(summaries[0]!.obj, { ignored: { bad_hmac: 999 } });
 });
