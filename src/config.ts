@@ -24,7 +24,7 @@ export interface ControllerConfig {
   readonly appConfig: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
-export const DEFAULT_APPS: readonly string[] = ['l2-switch'];
+export const DEFAULT_APPS: readonly string[] = ['l2-switch', 'container-net'];
 
 export const defaults: ControllerConfig = {
   of: { port: 6653, address: '0.0.0.0' },

@@ -152,5 +152,7 @@ export const topologySchema = {
     links: { type: 'array', description: 'one entry per direction: a cable between two switches is two entries', items: linkSchema },
     hosts: { type: 'array', items: hostSchema },
   },
+  // Apps add sections of their own (container-net: networks, endpoints); without this the serializer drops them.
+  additionalProperties: true,
   required: ['seq', 'switches', 'links', 'hosts'],
 } as const;

@@ -38,7 +38,7 @@ t.test('start: structured logs, a switch connects, SIGTERM exits cleanly', async
   t.teardown(() => child.kill('SIGKILL'));
   await running;
   const ready = lines.find((l) => l.msg === 'Switchyard is running') as { openflow: { port: number }; apps: string[] };
-  t.same(ready.apps, ['l2-switch'], 'default apps');
+  t.same(ready.apps, ['l2-switch', 'container-net'], 'default apps');
   const sw = new FakeSwitch({ dpid: 0x77n });
   await sw.connect(ready.openflow.port);
   await sw.waitFor((m) => m.type === 'set_config');

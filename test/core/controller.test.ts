@@ -54,7 +54,7 @@ t.test('packet-ins reach the l2-switch app; disabling it removes its processor a
   sw.send(pin(2));
   await c.switches.get(0x10n)!.link.barrier();
   t.equal(sw.received.filter(isArpOut).length, before, 'no packet-out of the packet once disabled');
-  t.same(c.apps.list().map((a) => [a.name, a.enabled]).sort(), [['blocklist', false], ['forwarding', false], ['l2-switch', false]]);
+  t.same(c.apps.list().map((a) => [a.name, a.enabled]).sort(), [['blocklist', false], ['container-net', false], ['forwarding', false], ['l2-switch', false]]);
   await c.apps.enable('l2-switch');
   t.equal(c.apps.isEnabled('l2-switch'), true);
   await t.rejects(c.apps.enable('no-such-app'), AppError);
