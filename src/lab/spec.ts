@@ -137,6 +137,13 @@ export function parseLabSpec(text: string, file: string): LabSpec {
     need(['sequence', 'count', 'frames'].includes(c.kind), file, `checks[${i}]: kind must be sequence, count or frames`);
     need(typeof c.label === 'string', file, `checks[${i}]: a label is needed (it is the row in the table)`);
   });
+  // A capture other than of/hosts exists only if a `capture` step starts it: a typo would otherwise fail only at the end of a run.
+  const named = new Set(['of', 'hosts', ...s.steps.flatMap((st) => (st.do === 'capture' ? [st.name] : []))]);
+  s.steps.forEach((st, i) => {
+    if ((st.do === 'wait_capture' || st.do === 'stop_capture') && !named.has(st.do === 'wait_capture' ? st.capture : st.name))
+      throw new LabSpecError(`${file}: steps[${i}]: no capture ${JSON.stringify(st.do === 'wait_capture' ? st.capture : st.name)} (of, hosts, or one a "capture" step starts)`);
+  });
+  s.checks.forEach((c, i) => need(c.kind !== 'frames' || named.has(c.capture), file, `checks[${i}]: no capture ${JSON.stringify(c.kind === 'frames' ? c.capture : '')} (of, hosts, or one a "capture" step starts)`));
   return s as LabSpec;
 }
 
