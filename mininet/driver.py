@@ -8,7 +8,8 @@
 Spec: topo is "single,N", "linear,N", "tree,DEPTH,FANOUT" (numbered exactly
 as `mn --topo` numbers them) or {"switches": [...], "hosts": [...],
 "links": [...]} where a switch is "s1" or {"name", "dpid"}, a host is "h1"
-or {"name", "ip", "mac"} and a link is ["s1", "s2"] or {"a", "b", "aPort",
+or {"name", "ip", "mac", "image"} (image: a Docker container of that image,
+mininet/docker_host.py) and a link is ["s1", "s2"] or {"a", "b", "aPort",
 "bPort", "bw"} (bw in Mbit/s: a TCLink, htb). Every node name gets the prefix (switch s1 -> x7s1); switch n gets
 dpid n (the digits at the end of its name) unless a dpid is given. Switches
 are OVSSwitch datapath=user protocols=OpenFlow13 failMode=secure (a switch may
@@ -199,6 +200,10 @@ class SpecTopo(Topo):
         for h in t.get('hosts', []):
             h = {'name': h} if isinstance(h, str) else dict(h)
             opts = {k: h[k] for k in ('ip', 'mac') if k in h}
+            if 'image' in h:
+                # a Docker container (mininet/docker_host.py), named like the host; removed at stop
+                from docker_host import DockerHost
+                opts.update(cls=DockerHost, dimage=h['image'])
             self.addHost(prefix + h['name'], **opts)
             names.add(prefix + h['name'])
         for ln in t.get('links', []):

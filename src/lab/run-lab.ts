@@ -15,7 +15,7 @@ import { repoRoot } from './spec.js';
 import { DriverClient } from './driver-client.js';
 import { startCapture, readMessages, countFrames, experts, sortFindings, ALWAYS_TOLERATED, type Capture } from './tshark.js';
 import { evaluateMessages, boundsText, type CheckRow } from './evaluate.js';
-import { runStep } from './steps.js';
+import { runStep, captureFile } from './steps.js';
 import { guideText, tableText, withPrefix } from './guide.js';
 
 export interface RunOptions {
@@ -52,7 +52,7 @@ function topoSwitchCount(topo: unknown): number {
 async function startController(lab: Lab, o: RunOptions, log: Logger): Promise<Controller> {
   const c = lab.spec.controller ?? {};
   const cfgFile = join(o.outDir, 'controller.json');
-  writeFileSync(cfgFile, JSON.stringify({ apps_config: c.appsConfig ?? {} }, null, 2));
+  writeFileSync(cfgFile, withPrefix(JSON.stringify({ apps_config: c.appsConfig ?? {} }, null, 2), o.prefix));
   const base = [...(c.args ?? []), '--config', cfgFile, '--state-dir', join(o.outDir, 'state'), '--of-address', '127.0.0.1'];
   if (c.apps) base.push('--apps', c.apps.join(','));
   const attempt = async (of: number, http: number): Promise<Controller> => {
@@ -108,6 +108,15 @@ export async function runLab(lab: Lab, o: RunOptions): Promise<number> {
       for (const c of captures.splice(0)) await c.stop().catch(() => {});
       if (driver) await driver.stop().catch(() => {});
       if (controller) await controller.stop().catch(() => {});
+      // container-net leaves its own bridge in place (it outlives a controller restart); a lab's is the lab's to remove
+      const cnetBridge = lab.spec.controller?.appsConfig?.['container-net']?.['bridge'];
+      if (typeof cnetBridge === 'string') {
+        try {
+          execFileSync('ovs-vsctl', ['--if-exists', 'del-br', withPrefix(cnetBridge, o.prefix)]);
+        } catch (e) {
+          o.out.write(`could not remove the bridge ${withPrefix(cnetBridge, o.prefix)}: ${(e as Error).message}\n`);
+        }
+      }
       log.flush();
     })());
   // The terminal's Ctrl-C reaches this process too: in the CLI it belongs to Mininet; elsewhere it ends the lab.
@@ -138,7 +147,28 @@ export async function runLab(lab: Lab, o: RunOptions): Promise<number> {
     const ports = ready.interfaces.filter((i) => switchNames.has(i.replace(/-eth\d+$/, '')));
     const hostsFile = ports.length ? join(o.outDir, 'hosts.pcapng') : undefined;
     if (hostsFile && ports[0]) captures.push(await startCapture(ports, hostsFile, undefined, { iface: ports[0], sendFrameTool }));
-    const ctx = { driver, restBase: httpBase, ofPort, captures: { of: ofFile, hosts: hostsFile }, sendFrameTool };
+    const extraCaptures = new Map<string, string>();
+    const named = new Map<string, Capture>();
+    const addCapture = async (name: string, ifaces: readonly string[]): Promise<string> => {
+      const file = join(o.outDir, `${name}.pcapng`);
+      const c = await startCapture(ifaces, file, undefined, { iface: ifaces[0] ?? '', sendFrameTool });
+      captures.push(c);
+      named.set(name, c);
+      extraCaptures.set(name, file);
+      return file;
+    };
+    const endCapture = async (name: string): Promise<string | undefined> => {
+      const c = named.get(name);
+      if (!c) return `no capture named ${name} is running`;
+      named.delete(name);
+      captures.splice(captures.indexOf(c), 1);
+      if (!(await c.drain())) {
+        await c.stop();
+        return `${c.file}: the end-of-capture marker never arrived (tshark too far behind?)`;
+      }
+      return (await c.stop()) ? undefined : `${c.file}: tshark had to be killed; the end of the capture may be missing`;
+    };
+    const ctx = { driver, restBase: httpBase, ofPort, captures: { of: ofFile, hosts: hostsFile }, sendFrameTool, addCapture, endCapture, extraCaptures };
     const want = lab.spec.waitSwitches ?? topoSwitchCount(lab.spec.topo);
     const connected = await runStep({ do: 'wait_switches', count: want, timeoutMs: 30_000 }, ctx);
     if (!o.check) {
@@ -173,7 +203,7 @@ export async function runLab(lab: Lab, o: RunOptions): Promise<number> {
     for (const c of captures.splice(0)) {
       if (!(await c.stop())) rows.push({ label: 'tshark closed its capture cleanly', ok: false, detail: `${c.file}: tshark had to be killed; the end of the capture may be missing` });
     }
-    rows.push(...(await evaluateCaptures(lab, ofPort, ctx.captures)));
+    rows.push(...(await evaluateCaptures(lab, ofPort, ctx.captures, extraCaptures)));
     o.out.write(tableText(lab, rows));
     o.out.write(`captures and logs: ${o.outDir}\n`);
     return rows.every((r) => r.ok) ? 0 : 1;
@@ -190,19 +220,19 @@ export async function runLab(lab: Lab, o: RunOptions): Promise<number> {
 }
 
 /** The capture checks: the lab's own, then "tshark finds nothing wrong" on each capture. */
-export async function evaluateCaptures(lab: Lab, ofPort: number, files: { of: string; hosts: string | undefined }): Promise<CheckRow[]> {
+export async function evaluateCaptures(lab: Lab, ofPort: number, files: { of: string; hosts: string | undefined }, extra: ReadonlyMap<string, string> = new Map()): Promise<CheckRow[]> {
   const rows = evaluateMessages(await readMessages(files.of, ofPort), lab.spec.checks);
   for (const c of lab.spec.checks) {
     if (c.kind !== 'frames') continue;
-    const file = c.capture === 'of' ? files.of : files.hosts;
+    const file = captureFile({ captures: files, extraCaptures: new Map(extra) }, c.capture);
     if (!file) {
-      rows.push({ label: c.label, ok: false, detail: 'this lab has no capture of the hosts' });
+      rows.push({ label: c.label, ok: false, detail: `this lab has no capture named ${c.capture}` });
       continue;
     }
     const n = await countFrames(file, ofPort, c.filter);
     rows.push({ label: c.label, ok: n >= (c.min ?? 1) && (c.max === undefined || n <= c.max), detail: `${n} frames with ${c.filter} (want ${boundsText(c.min, c.max)})` });
   }
-  for (const [name, file] of [['OpenFlow', files.of], ['hosts', files.hosts]] as const) {
+  for (const [name, file] of [['OpenFlow', files.of], ['hosts', files.hosts], ...extra] as const) {
     if (!file) continue;
     const { bad, tolerated } = sortFindings(await experts(file, ofPort), [...ALWAYS_TOLERATED, ...(lab.spec.tolerate ?? [])]);
     const known = [...tolerated].map(([t, n]) => `${n}× "${t.message}" tolerated: ${t.why}`).join('; ');

@@ -31,7 +31,8 @@ export type Check =
       /** how many connections must show the sequence (default 1; "all" = every selected one) */
       readonly connections?: number | 'all' }
   | { readonly kind: 'count'; readonly label: string; readonly match: MessageMatch; readonly min?: number; readonly max?: number }
-  | { readonly kind: 'frames'; readonly label: string; readonly capture: 'of' | 'hosts'; readonly filter: string; readonly min?: number; readonly max?: number };
+  /** capture: 'of', 'hosts', or the name of a capture a `capture` step started */
+  | { readonly kind: 'frames'; readonly label: string; readonly capture: string; readonly filter: string; readonly min?: number; readonly max?: number };
 
 export interface RestExpect {
   readonly status?: number;
@@ -51,7 +52,11 @@ export type Step =
   | { readonly do: 'send_frame'; readonly host: string; readonly hex: string; readonly count?: number; readonly label?: string }
   | { readonly do: 'link'; readonly a: string; readonly b: string; readonly state: 'up' | 'down' }
   | { readonly do: 'dump_flows'; readonly switch: string; readonly matches: string; readonly min?: number; readonly max?: number; readonly timeoutMs?: number; readonly label: string }
-  | { readonly do: 'wait_capture'; readonly capture: 'of' | 'hosts'; readonly filter: string; readonly min?: number; readonly timeoutMs?: number; readonly label: string };
+  | { readonly do: 'wait_capture'; readonly capture: string; readonly filter: string; readonly min?: number; readonly timeoutMs?: number; readonly label: string }
+  /** a capture (NAME.pcapng) of the OVS ports of Docker containers plugged in after the lab started (container-net's veths) */
+  | { readonly do: 'capture'; readonly name: string; readonly containers: readonly string[]; readonly label: string }
+  /** ends such a capture (before its ports go away, which would lose the end-of-capture marker) */
+  | { readonly do: 'stop_capture'; readonly name: string; readonly label?: string };
 
 export interface LabSpec {
   readonly number: number;
@@ -126,12 +131,19 @@ export function parseLabSpec(text: string, file: string): LabSpec {
   need(s.guide && typeof s.guide.intro === 'string' && Array.isArray(s.guide.try) && Array.isArray(s.guide.filters), file, '"guide" needs intro, try and filters');
   need(Array.isArray(s.steps), file, '"steps" must be a list');
   need(Array.isArray(s.checks), file, '"checks" must be a list');
-  const doers = new Set(['wait_switches', 'wait_rest', 'rest', 'ping', 'pingall', 'ping_until', 'cmd', 'send_frame', 'link', 'dump_flows', 'wait_capture']);
+  const doers = new Set(['wait_switches', 'wait_rest', 'rest', 'ping', 'pingall', 'ping_until', 'cmd', 'send_frame', 'link', 'dump_flows', 'wait_capture', 'capture', 'stop_capture']);
   s.steps.forEach((st, i) => need(doers.has((st as { do: string }).do), file, `steps[${i}]: unknown "do" ${JSON.stringify((st as { do: string }).do)} (one of ${[...doers].join(', ')})`));
   s.checks.forEach((c, i) => {
     need(['sequence', 'count', 'frames'].includes(c.kind), file, `checks[${i}]: kind must be sequence, count or frames`);
     need(typeof c.label === 'string', file, `checks[${i}]: a label is needed (it is the row in the table)`);
   });
+  // A capture other than of/hosts exists only if a `capture` step starts it: a typo would otherwise fail only at the end of a run.
+  const named = new Set(['of', 'hosts', ...s.steps.flatMap((st) => (st.do === 'capture' ? [st.name] : []))]);
+  s.steps.forEach((st, i) => {
+    if ((st.do === 'wait_capture' || st.do === 'stop_capture') && !named.has(st.do === 'wait_capture' ? st.capture : st.name))
+      throw new LabSpecError(`${file}: steps[${i}]: no capture ${JSON.stringify(st.do === 'wait_capture' ? st.capture : st.name)} (of, hosts, or one a "capture" step starts)`);
+  });
+  s.checks.forEach((c, i) => need(c.kind !== 'frames' || named.has(c.capture), file, `checks[${i}]: no capture ${JSON.stringify(c.kind === 'frames' ? c.capture : '')} (of, hosts, or one a "capture" step starts)`));
   return s as LabSpec;
 }
 

@@ -5,6 +5,8 @@ import type { CheckRow } from './evaluate.js';
 import { boundsText } from './evaluate.js';
 import type { DriverClient } from './driver-client.js';
 import { countFrames } from './tshark.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 
 export interface StepContext {
   readonly driver: DriverClient;
@@ -12,6 +14,27 @@ export interface StepContext {
   readonly ofPort: number;
   readonly captures: { readonly of: string; readonly hosts: string | undefined };
   readonly sendFrameTool: string;
+  /** starts a capture of these interfaces named `name`; its file counts for `frames` checks on that name */
+  readonly addCapture: (name: string, ifaces: readonly string[]) => Promise<string>;
+  /** drains and ends the capture `name` started; a failure is said in the message */
+  readonly endCapture: (name: string) => Promise<string | undefined>;
+  /** the captures `capture` steps started: name → file */
+  readonly extraCaptures: Map<string, string>;
+}
+
+const execFileP = promisify(execFile);
+
+/** The OVS port (interface name) of a container's veth: container-net and ovs-docker mark it with external_ids:container_id. */
+async function containerPorts(container: string): Promise<string[]> {
+  const id = (await execFileP('docker', ['inspect', '-f', '{{.Id}}', container])).stdout.trim();
+  const names = (await execFileP('ovs-vsctl', ['--bare', '--columns=name', 'find', 'interface', `external_ids:container_id=${id}`])).stdout;
+  return names.split('\n').map((n) => n.trim()).filter(Boolean);
+}
+
+export function captureFile(ctx: Pick<StepContext, 'captures' | 'extraCaptures'>, name: string): string | undefined {
+  if (name === 'of') return ctx.captures.of;
+  if (name === 'hosts') return ctx.captures.hosts;
+  return ctx.extraCaptures.get(name);
 }
 
 interface PingResult {
@@ -129,14 +152,24 @@ export async function runStep(step: Step, ctx: StepContext): Promise<CheckRow | 
       return { label: step.label, ok: r.value === true, detail: `ovs-ofctl dump-flows ${step.switch}: ${n} flows match (want ${boundsText(step.min, step.max)})${example ? `, e.g. ${short(example, 120)}` : ''}` };
     }
     case 'wait_capture': {
-      const file = step.capture === 'of' ? ctx.captures.of : ctx.captures.hosts;
-      if (!file) return { label: step.label, ok: false, detail: 'no capture of the hosts in this lab' };
+      const file = captureFile(ctx, step.capture);
+      if (!file) return { label: step.label, ok: false, detail: `no capture named ${step.capture} in this lab` };
       let n = 0;
       const r = await until(step.timeoutMs ?? 30_000, 1000, async () => {
         n = await countFrames(file, ctx.ofPort, step.filter, true);
         return n >= (step.min ?? 1) ? true : undefined;
       });
       return { label: step.label, ok: r.value === true, detail: `${n} frames with ${step.filter} after ${(r.ms / 1000).toFixed(1)} s` };
+    }
+    case 'capture': {
+      const ports = (await Promise.all(step.containers.map(containerPorts))).flat();
+      if (ports.length === 0) return { label: step.label, ok: false, detail: `no OVS port carries external_ids:container_id of ${step.containers.join(', ')}` };
+      const file = await ctx.addCapture(step.name, ports);
+      return { label: step.label, ok: true, detail: `${ports.join(', ')} → ${file}` };
+    }
+    case 'stop_capture': {
+      const problem = await ctx.endCapture(step.name);
+      return { label: step.label ?? `capture ${step.name} ended cleanly`, ok: problem === undefined, detail: problem ?? (ctx.extraCaptures.get(step.name) ?? '') };
     }
   }
 }

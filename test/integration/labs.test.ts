@@ -20,7 +20,7 @@ const skip = avail === true ? false : avail.unavailable;
 const tshark = await run('tshark', ['--version']);
 
 t.test('the labs are there', async (t) => {
-  for (const name of ['handshake', 'learning', 'discovery', 'loops', 'stats', 'rest-errors', 'trace']) t.ok(labs.includes(name), `lab ${name}`);
+  for (const name of ['handshake', 'learning', 'discovery', 'loops', 'stats', 'rest-errors', 'containers', 'trace']) t.ok(labs.includes(name), `lab ${name}`);
 });
 
 labs.forEach((name, i) => {

@@ -87,4 +87,9 @@ t.test('a lab spec with a mistake is refused with its place named', async (t) =>
   t.throws(() => parseLabSpec('{"number": 1}', 'x.json'), LabSpecError);
   const bad = JSON.stringify({ ...spec, steps: [{ do: 'teleport' }] });
   t.throws(() => parseLabSpec(bad, 'x.json'), /steps\[0\]: unknown "do" "teleport"/);
+  const frames = { kind: 'frames', label: 'arp on blue', capture: 'blue', filter: 'arp' };
+  t.throws(() => parseLabSpec(JSON.stringify({ ...spec, checks: [frames] }), 'x.json'), /checks\[0\]: no capture "blue"/, 'a frames check on a capture no step starts');
+  const started = { ...spec, steps: [{ do: 'capture', name: 'blue', containers: ['d1'], label: 'c' }], checks: [frames] };
+  t.doesNotThrow(() => parseLabSpec(JSON.stringify(started), 'x.json'), 'the same check once a capture step starts "blue"');
+  t.throws(() => parseLabSpec(JSON.stringify({ ...spec, steps: [{ do: 'stop_capture', name: 'bleu' }] }), 'x.json'), /steps\[0\]: no capture "bleu"/);
 });
