@@ -86,7 +86,8 @@ export function buildIfStale({ root, build = ['npm', 'run', '--silent', 'build']
   const hash = inputHash(root);
   const t0 = Date.now();
   log(`building (${reason}) ...`);
-  const r = spawnSync(build[0], build.slice(1), { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  // The build's output goes to stderr: a command such as `switchyard ofp-print` owns stdout.
+  const r = spawnSync(build[0], build.slice(1), { cwd: root, stdio: ['ignore', 2, 'inherit'] });
   if (r.error) throw new Error(`${build.join(' ')} could not run: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`${build.join(' ')} failed (exit ${r.status ?? r.signal})`);
   mkdirSync(dirname(join(root, STAMP)), { recursive: true });

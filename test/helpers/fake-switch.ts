@@ -112,8 +112,12 @@ export class FakeSwitch extends EventEmitter {
   private sock: net.Socket | undefined;
   private readonly framer = new Framer();
 
+  /** The switch's flow table: the one the test gave, else its own, so flow-stats requests (a reconcile's) are answered as a switch would. */
+  readonly flowTable: FakeFlowTable;
+
   constructor(readonly opts: FakeSwitchOptions) {
     super();
+    this.flowTable = opts.flowTable ?? new FakeFlowTable();
     this.ports = Array.from({ length: opts.ports ?? 2 }, (_, i) => fakePort(i + 1, opts.dpid));
   }
 
@@ -181,14 +185,14 @@ export class FakeSwitch extends EventEmitter {
         this.send({ type: 'features_reply', xid, datapath_id: this.opts.dpid, n_buffers: 0, n_tables: 254, auxiliary_id: 0, capabilities: ['flow_stats', 'table_stats', 'port_stats'], reserved: 0 });
         break;
       case 'multipart_request':
-        if (msg.body.type === 'flow' && this.opts.flowTable) this.send({ type: 'multipart_reply', xid, flags: [], body: { type: 'flow', flows: this.opts.flowTable.stats(msg.body) } });
+        if (msg.body.type === 'flow') this.send({ type: 'multipart_reply', xid, flags: [], body: { type: 'flow', flows: this.flowTable.stats(msg.body) } });
         else if (msg.body.type === 'port_desc') this.send({ type: 'multipart_reply', xid, flags: [], body: { type: 'port_desc', ports: this.ports } });
         else if (msg.body.type === 'desc') {
           this.send({ type: 'multipart_reply', xid, flags: [], body: { type: 'desc', mfr_desc: 'Switchyard tests', hw_desc: 'fake switch', sw_desc: '1.0', serial_num: 'none', dp_desc: `fake ${this.opts.dpid}` } });
         }
         break;
       case 'flow_mod':
-        this.opts.flowTable?.apply(msg);
+        this.flowTable.apply(msg);
         break;
       case 'barrier_request':
         this.send({ type: 'barrier_reply', xid });

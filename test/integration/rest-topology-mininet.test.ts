@@ -73,7 +73,12 @@ t.test('after a pingall: GET /hosts is Mininet\'s hosts and GET /paths walks the
   await pollUntil('links', async () => (await rest('GET', '/links')).body.length === 4 || undefined, 15_000);
   t.equal((await net.pingAll({ timeout: 1 })).dropped_pct, 0, 'pingall');
   const hosts = await net.hosts();
-  const known = (await rest('GET', '/hosts')).body as { mac: string; ipv4: string[]; dpid: string; port_no: number }[];
+  type Known = { mac: string; ipv4: string[]; dpid: string; port_no: number }[];
+  // A host that only answered has its address learned by the host tracker's ARP probe, a moment after the pingall.
+  const known = await pollUntil('every host with its address', async () => {
+    const list = (await rest('GET', '/hosts')).body as Known;
+    return hosts.every((h) => list.find((k) => k.mac === h.mac)?.ipv4.includes(h.ip)) ? list : undefined;
+  }, 10_000).catch(async () => (await rest('GET', '/hosts')).body as Known);
   for (const h of hosts) {
     t.match(known.find((k) => k.mac === h.mac), { dpid: h.dpid, port_no: h.port, ipv4: [h.ip] }, `${h.name} at ${h.dpid}/${h.port}`);
   }
