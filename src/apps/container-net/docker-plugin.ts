@@ -9,7 +9,10 @@
 // Docker does not tell the driver a network's name or an endpoint's
 // container: both are asked of the Engine API once the call has returned.
 
-import type { ContainerNet } from './container-net.js';
+import type { AppContext } from '../../core/apps/app-context.js';
+import type { DockerClient } from './docker-client.js';
+import type { NetworkStore } from './network-store.js';
+import type { Settings } from './settings.js';
 import { macForIp, parseSubnet } from './ipam.js';
 import { plugHostSide, unplug } from './plumbing.js';
 import { PluginError } from './plugin-server.js';
@@ -20,8 +23,22 @@ const GATEWAY_TYPE = 'com.docker.network.gateway';
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const bare = (cidr: string): string => cidr.replace(/\/\d+$/, '');
 
+/** What the plugin needs of the app (ContainerNet): the model, the plumbing, the announcements. */
+export interface PluginHost {
+  readonly ctx: AppContext;
+  readonly settings: Settings;
+  readonly store: NetworkStore;
+  readonly docker: DockerClient;
+  dropNetwork(n: Network): Promise<void>;
+  announceNetwork(n: Network): void;
+  endpointUp(ep: Endpoint): Promise<void>;
+  endpointDown(ep: Endpoint): void;
+  plugOrFail<T>(fn: () => Promise<T>): Promise<T>;
+  bridgeFor(net: Network): Promise<void>;
+}
+
 export class DockerPlugin {
-  constructor(private readonly app: ContainerNet) {}
+  constructor(private readonly app: PluginHost) {}
 
   /** After a restart: finish naming what a killed controller had not learnt from Docker yet. */
   resume(): void {
