@@ -41,8 +41,10 @@ if (process.getuid?.() !== 0) {
   t.comment(`controller up in ${Date.now() - t0} ms`);
 
   t.teardown(async () => {
-    await ctl.kill9();
+    // Docker networks first, while the plugin still answers: without it Docker cannot remove them (and a
+    // later dockerd start waits on every such network's dead plugin).
     await removeAll(containers, [nets.b, nets.c]);
+    await ctl.kill9();
     await run('ovs-vsctl', ['--if-exists', 'del-br', bridge]);
     const links = await run('ip', ['-o', 'link', 'show']);
     for (const m of links.stdout.matchAll(new RegExp(`^\\d+: (${p}[hc][0-9a-f]{9})`, 'gm'))) await run('ip', ['link', 'del', m[1]!]);

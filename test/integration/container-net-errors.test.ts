@@ -28,8 +28,9 @@ if (process.getuid?.() !== 0) {
     appConfig: { 'container-net': { bridge, vethPrefix: p, pluginName: plugin } },
   });
   t.teardown(async () => {
-    await c.stop();
+    // Docker networks first, while the plugin still answers.
     await removeAll(containers, dockerNets);
+    await c.stop();
     await run('ovs-vsctl', ['--if-exists', 'del-br', bridge]);
     const links = await run('ip', ['-o', 'link', 'show']);
     for (const m of links.stdout.matchAll(new RegExp(`^\\d+: (${p}[hc][0-9a-f]{9})`, 'gm'))) await run('ip', ['link', 'del', m[1]!]);
