@@ -1,6 +1,10 @@
 // Docker for integration tests: the engine (started by scripts/lib/docker.sh
 // when it is missing), the offline busybox image, containers by name.
-import { must, REPO_ROOT, run, type RunResult } from './ovs.js';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isUnavailable, must, ovsAvailable, REPO_ROOT, run, type RunResult } from './ovs.js';
 
 export const IMAGE = process.env.SWITCHYARD_TEST_IMAGE ?? 'local/busybox:1';
 
@@ -50,4 +54,50 @@ export async function inspectIp(name: string, network: string): Promise<string> 
 export async function removeAll(containers: readonly string[], networks: readonly string[]): Promise<void> {
   if (containers.length > 0) await run('docker', ['rm', '-f', ...containers], 60_000);
   for (const n of networks) await run('docker', ['network', 'rm', n], 30_000);
+}
+
+/** What every container-net Docker test starts from: a name prefix of its own, a subnet octet, a state dir. */
+export interface DockerTestbed {
+  /** Five characters, `tag` plus three random: bridges, plugins, networks and veths all start with it. */
+  readonly prefix: string;
+  /** 100..199, for `10.${octet}.x.0/24` subnets that other runs are unlikely to use. */
+  readonly octet: number;
+  /** A container name under the prefix. */
+  ct(name: string): string;
+  /** A fresh state directory whose config.json holds container-net's config. */
+  stateWithConfig(cnet: Record<string, unknown>): { stateDir: string; config: string };
+  /** Delete the veths container-net made under the prefix (`${prefix}h...`, `${prefix}c...`) and the given bridges. */
+  removeLinks(bridges: readonly string[]): Promise<void>;
+}
+
+/**
+ * As root: Open vSwitch and the Docker engine are up (or the test fails),
+ * and the testbed is returned. Not root: the file plans 0 tests with one
+ * line saying why, and undefined is returned.
+ */
+export async function dockerTestbed(t: { plan(n: number, comment?: string): void }, tag: string): Promise<DockerTestbed | undefined> {
+  if (process.getuid?.() !== 0) {
+    t.plan(0, 'container-net Docker tests need root');
+    return undefined;
+  }
+  const ovs = await ovsAvailable();
+  if (isUnavailable(ovs)) throw new Error(ovs.unavailable);
+  await ensureDocker();
+  const prefix = `${tag}${randomBytes(2).readUInt16BE(0).toString(36).padStart(3, '0').slice(-3)}`;
+  return {
+    prefix,
+    octet: 100 + (randomBytes(1)[0]! % 100),
+    ct: (name) => `${prefix}${name}`,
+    stateWithConfig(cnet) {
+      const stateDir = mkdtempSync(join(tmpdir(), `${tag}-cnet-state-`));
+      const config = join(stateDir, 'config.json');
+      writeFileSync(config, JSON.stringify({ apps_config: { 'container-net': cnet } }));
+      return { stateDir, config };
+    },
+    async removeLinks(bridges) {
+      for (const b of bridges) await run('ovs-vsctl', ['--if-exists', 'del-br', b]);
+      const links = await run('ip', ['-o', 'link', 'show']);
+      for (const m of links.stdout.matchAll(new RegExp(`^\\d+: (${prefix}[hc][0-9a-f]{9})`, 'gm'))) await run('ip', ['link', 'del', m[1]!]);
+    },
+  };
 }

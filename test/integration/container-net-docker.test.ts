@@ -7,34 +7,21 @@
 // (GET /api/v1/networks byte-identical), the same flows once, the same
 // pings. Then disconnect, rm and network rm agree with the REST view.
 import t, { type Test } from 'tap';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { spawnController, type ControllerProcess } from '../helpers/controller-process.js';
-import { docker, ensureDocker, inspectIp, pings, removeAll, runContainer } from '../helpers/docker.js';
-import { dumpFlows, isUnavailable, must, ovsAvailable, pollUntil, run } from '../helpers/ovs.js';
+import { docker, dockerTestbed, inspectIp, pings, removeAll, runContainer } from '../helpers/docker.js';
+import { dumpFlows, must, pollUntil, run } from '../helpers/ovs.js';
 
-if (process.getuid?.() !== 0) {
-  t.plan(0, 'container-net Docker tests need root');
-} else {
-  const ovs = await ovsAvailable();
-  if (isUnavailable(ovs)) throw new Error(ovs.unavailable);
-  await ensureDocker();
-
-  const p = `dk${randomBytes(2).readUInt16BE(0).toString(36).padStart(3, '0').slice(-3)}`;
+const bed = await dockerTestbed(t, 'dk');
+if (bed !== undefined) {
+  const { prefix: p, octet, ct } = bed;
   const bridge = `${p}br`;
   const plugin = `${p}plug`;
-  const octet = 100 + (randomBytes(1)[0]! % 100);
   const nets = { a: `${p}-a`, b: `${p}-b`, c: `${p}-c` };
   const subnet = (i: number): string => `10.${octet}.${i}.0/24`;
   const names = { a: ['a1', 'a2', 'a3'], b: ['b1', 'b2', 'b3'], c: ['c1', 'c2', 'c3'] };
   const containers = Object.values(names).flat().map((n) => `${p}${n}`);
-  const ct = (n: string): string => `${p}${n}`;
 
-  const stateDir = mkdtempSync(join(tmpdir(), 'dk-cnet-state-'));
-  const cfg = join(stateDir, 'config.json');
-  writeFileSync(cfg, JSON.stringify({ apps_config: { 'container-net': { bridge, vethPrefix: p, pluginName: plugin } } }));
+  const { stateDir, config: cfg } = bed.stateWithConfig({ bridge, vethPrefix: p, pluginName: plugin });
   const args = ['--state-dir', stateDir, '--config', cfg, '--apps', 'l2-switch,container-net', '--lldp-interval', '500', '--log-level', 'info'];
   const t0 = Date.now();
   let ctl: ControllerProcess = await spawnController(args);
@@ -45,9 +32,7 @@ if (process.getuid?.() !== 0) {
     // later dockerd start waits on every such network's dead plugin).
     await removeAll(containers, [nets.b, nets.c]);
     await ctl.kill9();
-    await run('ovs-vsctl', ['--if-exists', 'del-br', bridge]);
-    const links = await run('ip', ['-o', 'link', 'show']);
-    for (const m of links.stdout.matchAll(new RegExp(`^\\d+: (${p}[hc][0-9a-f]{9})`, 'gm'))) await run('ip', ['link', 'del', m[1]!]);
+    await bed.removeLinks([bridge]);
   });
 
   const api = async (method: string, path: string, body?: unknown): Promise<{ status: number; text: string; json: any }> => {

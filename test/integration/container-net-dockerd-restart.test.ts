@@ -5,39 +5,24 @@
 // other. Runs alone (the integration tests run one file at a time): the
 // restart stops every container on the machine that has no restart policy.
 import t from 'tap';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { spawnController, type ControllerProcess } from '../helpers/controller-process.js';
-import { docker, ensureDocker, inspectIp, pings, removeAll, runContainer } from '../helpers/docker.js';
-import { isUnavailable, must, ovsAvailable, pollUntil, REPO_ROOT, run } from '../helpers/ovs.js';
+import { docker, dockerTestbed, inspectIp, pings, removeAll, runContainer } from '../helpers/docker.js';
+import { must, pollUntil, REPO_ROOT, run } from '../helpers/ovs.js';
 
-if (process.getuid?.() !== 0) {
-  t.plan(0, 'container-net Docker tests need root');
-} else {
-  const ovs = await ovsAvailable();
-  if (isUnavailable(ovs)) throw new Error(ovs.unavailable);
-  await ensureDocker();
-
-  const p = `dr${randomBytes(2).readUInt16BE(0).toString(36).padStart(3, '0').slice(-3)}`;
+const bed = await dockerTestbed(t, 'dr');
+if (bed !== undefined) {
+  const { prefix: p, octet, ct } = bed;
   const plugin = `${p}plug`;
   const bridge = `${p}br`;
-  const octet = 100 + (randomBytes(1)[0]! % 100);
   const [netA, netB] = [`${p}-a`, `${p}-b`];
-  const ct = (n: string): string => `${p}${n}`;
   const containers = ['a1', 'a2', 'a3', 'b1'].map(ct);
-  const stateDir = mkdtempSync(join(tmpdir(), 'dr-cnet-state-'));
-  const cfg = join(stateDir, 'config.json');
-  writeFileSync(cfg, JSON.stringify({ apps_config: { 'container-net': { bridge, vethPrefix: p, pluginName: plugin } } }));
+  const { stateDir, config: cfg } = bed.stateWithConfig({ bridge, vethPrefix: p, pluginName: plugin });
   const ctl: ControllerProcess = await spawnController(['--state-dir', stateDir, '--config', cfg, '--apps', 'l2-switch,container-net']);
 
   t.teardown(async () => {
     await removeAll(containers, [netA, netB]);
     await ctl.kill9();
-    await run('ovs-vsctl', ['--if-exists', 'del-br', bridge]);
-    const links = await run('ip', ['-o', 'link', 'show']);
-    for (const m of links.stdout.matchAll(new RegExp(`^\\d+: (${p}[hc][0-9a-f]{9})`, 'gm'))) await run('ip', ['link', 'del', m[1]!]);
+    await bed.removeLinks([bridge]);
   });
 
   const networks = async (): Promise<string[]> => {

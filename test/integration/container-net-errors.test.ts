@@ -3,23 +3,15 @@
 // plugin's Err) and changes nothing (GET /api/v1/networks byte-identical,
 // no veth left behind).
 import t, { type Test } from 'tap';
-import { randomBytes } from 'node:crypto';
 import { startController } from '../helpers/controller.js';
-import { docker, ensureDocker, removeAll, runContainer } from '../helpers/docker.js';
-import { isUnavailable, ovsAvailable, pollUntil, run } from '../helpers/ovs.js';
+import { docker, dockerTestbed, removeAll, runContainer } from '../helpers/docker.js';
+import { pollUntil, run } from '../helpers/ovs.js';
 
-if (process.getuid?.() !== 0) {
-  t.plan(0, 'container-net Docker tests need root');
-} else {
-  const ovs = await ovsAvailable();
-  if (isUnavailable(ovs)) throw new Error(ovs.unavailable);
-  await ensureDocker();
-
-  const p = `dk${randomBytes(2).readUInt16BE(0).toString(36).padStart(3, '0').slice(-3)}`;
+const bed = await dockerTestbed(t, 'dk');
+if (bed !== undefined) {
+  const { prefix: p, octet, ct } = bed;
   const bridge = `${p}br`;
   const plugin = `${p}plug`;
-  const octet = 100 + (randomBytes(1)[0]! % 100);
-  const ct = (n: string): string => `${p}${n}`;
   const containers = ['x1', 'x2', 'x3', 'stopped', 'doomed', 'd1', 'd2'].map(ct);
   const dockerNets = [`${p}-tiny`, `${p}-nosub`, `${p}-overlap`];
 
@@ -31,9 +23,7 @@ if (process.getuid?.() !== 0) {
     // Docker networks first, while the plugin still answers.
     await removeAll(containers, dockerNets);
     await c.stop();
-    await run('ovs-vsctl', ['--if-exists', 'del-br', bridge]);
-    const links = await run('ip', ['-o', 'link', 'show']);
-    for (const m of links.stdout.matchAll(new RegExp(`^\\d+: (${p}[hc][0-9a-f]{9})`, 'gm'))) await run('ip', ['link', 'del', m[1]!]);
+    await bed.removeLinks([bridge]);
   });
   const base = `http://127.0.0.1:${c.httpAddress!.port}/api/v1`;
   const api = async (method: string, path: string, body?: unknown): Promise<{ status: number; text: string; json: any }> => {

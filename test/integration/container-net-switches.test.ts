@@ -4,39 +4,24 @@
 // second switch reaches neither, and the flows that carry it are visible on
 // both bridges. l2-switch runs beside container-net throughout.
 import t from 'tap';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { spawnController, type ControllerProcess } from '../helpers/controller-process.js';
-import { ensureDocker, pings, removeAll, runContainer } from '../helpers/docker.js';
-import { dumpFlows, isUnavailable, must, ovsAvailable, pollUntil, run } from '../helpers/ovs.js';
+import { dockerTestbed, pings, removeAll, runContainer } from '../helpers/docker.js';
+import { dumpFlows, must, pollUntil, run } from '../helpers/ovs.js';
 
-if (process.getuid?.() !== 0) {
-  t.plan(0, 'container-net Docker tests need root');
-} else {
-  const ovs = await ovsAvailable();
-  if (isUnavailable(ovs)) throw new Error(ovs.unavailable);
-  await ensureDocker();
-
-  const p = `dx${randomBytes(2).readUInt16BE(0).toString(36).padStart(3, '0').slice(-3)}`;
+const bed = await dockerTestbed(t, 'dx');
+if (bed !== undefined) {
+  const { prefix: p, octet, ct } = bed;
   const [brA, brB] = [`${p}a`, `${p}b`];
   const [cableA, cableB] = [`${p}ca`, `${p}cb`];
-  const octet = 100 + (randomBytes(1)[0]! % 100);
-  const ct = (n: string): string => `${p}${n}`;
   const containers = ['x1', 'x2', 'y1'].map(ct);
-  const stateDir = mkdtempSync(join(tmpdir(), 'dx-cnet-state-'));
-  const cfg = join(stateDir, 'config.json');
-  writeFileSync(cfg, JSON.stringify({ apps_config: { 'container-net': { bridge: `${p}own`, vethPrefix: p, plugin: false } } }));
+  const { stateDir, config: cfg } = bed.stateWithConfig({ bridge: `${p}own`, vethPrefix: p, plugin: false });
   const ctl: ControllerProcess = await spawnController(['--state-dir', stateDir, '--config', cfg, '--apps', 'l2-switch,container-net', '--lldp-interval', '500']);
 
   t.teardown(async () => {
     await ctl.kill9();
     await removeAll(containers, []);
-    for (const b of [brA, brB, `${p}own`]) await run('ovs-vsctl', ['--if-exists', 'del-br', b]);
+    await bed.removeLinks([brA, brB, `${p}own`]);
     await run('ip', ['link', 'del', cableA]);
-    const links = await run('ip', ['-o', 'link', 'show']);
-    for (const m of links.stdout.matchAll(new RegExp(`^\\d+: (${p}[hc][0-9a-f]{9})`, 'gm'))) await run('ip', ['link', 'del', m[1]!]);
   });
 
   const api = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> => {
