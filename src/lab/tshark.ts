@@ -156,11 +156,6 @@ export const ALWAYS_TOLERATED: readonly Tolerated[] = [
     protocol: 'tcp',
     why: 'a duplicate-SACK on the loopback (a retransmission on a busy machine), TCP not OpenFlow',
   },
-  {
-    message: 'Trailing stray characters',
-    protocol: 'lldp',
-    why: "the LLDP probe's Port ID (subtype 2) holds the port number as 4 binary bytes, as Ryu's does; Wireshark expects text there",
-  },
 ];
 
 const SEP = '\u001f';

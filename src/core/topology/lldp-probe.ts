@@ -6,7 +6,9 @@
 //
 // Layout (IEEE 802.1AB TLVs, after an Ethernet header to 01:80:c2:00:00:0e):
 //   Chassis ID  subtype 7 (locally assigned), text "dpid:<16 hex>"   (as Ryu/os-ken)
-//   Port ID     subtype 2 (port component), 4-byte port number      (as Ryu/os-ken)
+//   Port ID     subtype 7 (locally assigned), the port number in decimal text
+//               (Ryu/os-ken send subtype 2 with 4 binary bytes, which
+//               Wireshark flags as "Trailing stray characters")
 //   TTL         the link timeout in seconds
 //   Org-specific OUI 0a:53:59 subtype 1: dpid(8) port(4) sent_ms(8) hmac(16)
 //   End
@@ -85,11 +87,9 @@ export class LldpProber {
     body.writeUInt32BE(f.port, 8);
     body.writeBigUInt64BE(BigInt(ts), 12);
     this.mac(f.dpid, f.port, ts).copy(body, 20);
-    const portId = Buffer.alloc(4);
-    portId.writeUInt32BE(f.port, 0);
     const lldp = buildLldp({
       chassisId: { subtype: 7, value: chassisText(f.dpid), format: 'text' },
-      portId: { subtype: 2, value: portId.toString('hex'), format: 'hex' },
+      portId: { subtype: 7, value: String(f.port), format: 'text' },
       ttl: Math.min(0xffff, Math.max(1, Math.ceil(f.ttlSeconds))),
       tlvs: [{ type: 'org_specific', oui: PROBE_OUI, subtype: PROBE_SUBTYPE, data: body }],
     });
@@ -114,8 +114,7 @@ export class LldpProber {
     // The readable TLVs must say what the signed ones say, so tools that
     // show chassis/port (tshark, lldpd) never disagree with the link we make.
     if (idBytes(l.chassisId).toString('utf8') !== chassisText(dpid) || l.chassisId.subtype !== 7) return rejected('malformed');
-    const pid = idBytes(l.portId);
-    if (l.portId.subtype !== 2 || pid.length !== 4 || pid.readUInt32BE(0) !== port) return rejected('malformed');
+    if (l.portId.subtype !== 7 || idBytes(l.portId).toString('utf8') !== String(port)) return rejected('malformed');
     const age = now - ts;
     // A little future is allowed: the sender makes send times unique per port by bumping a repeated one by a millisecond.
     if (age < -FUTURE_SLACK_MS || age > maxAgeMs) return rejected('stale');

@@ -32,7 +32,7 @@ t.test('a probe: LLDP multicast, ethertype 0x88cc, chassis = dpid, port id = por
   const list = tlvs(f);
   t.same(list.map(([ty]) => ty), [1, 2, 3, 127, 0]);
   t.equal(list[0]![1].toString('hex'), '07' + Buffer.from('dpid:000000000000002a').toString('hex'), 'chassis: locally assigned "dpid:..."');
-  t.equal(list[1]![1].toString('hex'), '0200000007', 'port id: port component, 4-byte port number');
+  t.equal(list[1]![1].toString('hex'), '07' + Buffer.from('7').toString('hex'), 'port id: locally assigned, the port number as text');
   t.equal(list[2]![1].readUInt16BE(0), 15, 'TTL');
   const org = list[3]![1];
   t.equal(org.subarray(0, 4).toString('hex'), '0a535901', 'OUI 0a:53:59, subtype 1');
@@ -112,8 +112,10 @@ t.test('tshark, a decoder we did not write, reads chassis, port and TTL from a p
   writeFileSync(file, Buffer.concat([g, r, f]));
   const out = execFileSync('tshark', ['-r', file, '-V'], { encoding: 'utf8' });
   t.match(out, /Chassis Subtype = Locally assigned, Id: dpid:000000000000002a/);
-  t.match(out, /Port Subtype = Port component, Id: 00000007/);
+  t.match(out, /Port Subtype = Locally assigned, Id: 7\n/);
   t.match(out, /Time To Live = 15 sec/);
   t.match(out, /Organization Unique Code: 0a:53:59/);
   t.notMatch(out, /Malformed/);
+  const expert = execFileSync('tshark', ['-r', file, '-q', '-z', 'expert,warn'], { encoding: 'utf8' });
+  t.notMatch(expert, /Trailing stray|Warns \(/, 'no expert warning (a binary Port ID drew "Trailing stray characters")');
 });
