@@ -8,6 +8,7 @@ commands:
   start [--of-port N] [--of-address A] [--http-port N]   run the controller in the foreground
   ofp-print HEX... | -      decode OpenFlow 1.3 messages (hex) to JSON, one per line
   ofp-encode JSON... | -    encode messages in ofp-print's JSON form to hex, one per line
+  lab NAME [--check]        a Wireshark-checked Mininet lab (lab --list; lab --help)
 `;
 
 export async function main(argv: readonly string[]): Promise<number> {
