@@ -190,6 +190,7 @@ export class TopologyModel {
       }
       case 'host.added':
       case 'host.moved':
+      case 'host.updated': // an address learned (or the host detached/attached): the panel shows it at once
         this.upsertHost(d as TopologySnapshot['hosts'][number]);
         return { ...NONE, structure: true };
       case 'host.removed':
