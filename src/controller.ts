@@ -8,6 +8,7 @@ import { createCore, type Core } from './core/index.js';
 import type { AppDefinition } from './core/apps/app-context.js';
 import { LmdbStore } from './core/store/lmdb-store.js';
 import type { StateStore } from './core/store/types.js';
+import type { Coordinator } from './core/cluster/coordinator.js';
 import { PIPELINE } from './apps/pipeline.js';
 import { buildApi, type Api } from './northbound/api.js';
 import type { ControllerConfig } from './config.js';
@@ -35,6 +36,8 @@ export interface ControllerOptions {
   readonly clock?: Clock;
   /** The state store; default LMDB in `<stateDir>/state`. */
   readonly store?: StateStore;
+  /** The cluster's election; default: none (a single instance, no role requests). */
+  readonly coordinator?: Coordinator;
 }
 
 /** Composition root: builds the listener, the core and the northbound, and holds no logic of its own. */
@@ -54,7 +57,9 @@ export function createController(opts: ControllerOptions = {}): Controller {
     missSendLen: config.missSendLen,
     log: openflowLog(log.child({ svc: 'openflow' })),
   });
+  const coordinator = opts.coordinator;
   const core = createCore({
+    ...(coordinator ? { coordinator } : {}),
     southbound: server,
     store: opts.store ?? new LmdbStore(join(config.stateDir, 'state')),
     clock,
@@ -92,6 +97,10 @@ export function createController(opts: ControllerOptions = {}): Controller {
         if (a !== null && typeof a === 'object') controller.httpAddress = { port: a.port, host: a.address };
       }
       controller.ofAddress = await server.listen();
+      coordinator?.advertise({
+        openflow: `${controller.ofAddress.host}:${controller.ofAddress.port}`,
+        ...(controller.httpAddress ? { api: `${controller.httpAddress.host}:${controller.httpAddress.port}` } : {}),
+      });
       core.events.emit('openflow.listening', { ...controller.ofAddress });
     },
     async stop() {
