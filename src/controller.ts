@@ -8,11 +8,12 @@ import { createCore, type Core } from './core/index.js';
 import type { AppDefinition } from './core/apps/app-context.js';
 import { LmdbStore } from './core/store/lmdb-store.js';
 import type { StateStore } from './core/store/types.js';
-import type { Coordinator } from './core/cluster/coordinator.js';
 import { PIPELINE } from './apps/pipeline.js';
 import { buildApi, type Api } from './northbound/api.js';
 import type { ControllerConfig } from './config.js';
 import { defaults } from './config.js';
+import type { Coordinator } from './core/cluster/coordinator.js';
+import { clusterElection } from './cluster-election.js';
 
 /** The running controller: its core, the OpenFlow listener and the REST API, for the CLI and tests. */
 export interface Controller extends Core {
@@ -36,7 +37,7 @@ export interface ControllerOptions {
   readonly clock?: Clock;
   /** The state store; default LMDB in `<stateDir>/state`. */
   readonly store?: StateStore;
-  /** The cluster's election; default: none (a single instance, no role requests). */
+  /** The per-switch role election; default etcd with config.cluster, else none (no role request is sent). */
   readonly coordinator?: Coordinator;
 }
 
@@ -57,7 +58,7 @@ export function createController(opts: ControllerOptions = {}): Controller {
     missSendLen: config.missSendLen,
     log: openflowLog(log.child({ svc: 'openflow' })),
   });
-  const coordinator = opts.coordinator;
+  const coordinator = opts.coordinator ?? (config.cluster ? clusterElection(config.cluster, log.child({ svc: 'election' })) : undefined);
   const core = createCore({
     ...(coordinator ? { coordinator } : {}),
     southbound: server,

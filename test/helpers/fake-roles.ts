@@ -18,6 +18,8 @@ export class FakeRoles {
   /** A FakeSwitch `reply` hook for the connection named `conn`. */
   reply(conn: string): (msg: OfpMessage) => OfpMessage[] | undefined {
     return (msg) => {
+      // A new connection starts equal (the old one's role went with it).
+      if (msg.type === 'hello') this.roles.delete(conn);
       if (msg.type === 'role_request') {
         const role = msg.role;
         if (role === 'master' || role === 'slave') {

@@ -32,6 +32,8 @@ export interface EtcdCoordinatorOptions {
   /** A master hands a switch to the instance placement prefers once that one has seen it this long (default 2000 ms). */
   readonly handoverAfterMs?: number;
   readonly log: CoordinatorLog;
+  /** TLS to etcd (etcds://). */
+  readonly credentials?: IOptions['credentials'];
 }
 
 interface Held extends MasterRecord {
@@ -82,6 +84,7 @@ export class EtcdCoordinator implements Coordinator {
     this.client = new Etcd3({
       hosts: [...o.endpoints],
       dialTimeout: 2000,
+      ...(o.credentials ? { credentials: o.credentials } : {}),
       // The default circuit breaker stays open 5 s after etcd returns; a failover budget of 5 s cannot afford that.
       faultHandling: { host: () => noop, global: noop, watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1000 }) as unknown as WatchBackoff },
     });
