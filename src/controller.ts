@@ -99,6 +99,7 @@ export function createController(opts: ControllerOptions = {}): Controller {
       }
       controller.ofAddress = await server.listen();
       coordinator?.advertise({
+        flow_generation: core.flows.generation,
         openflow: `${controller.ofAddress.host}:${controller.ofAddress.port}`,
         ...(controller.httpAddress ? { api: `${controller.httpAddress.host}:${controller.httpAddress.port}` } : {}),
       });

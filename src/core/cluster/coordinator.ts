@@ -8,6 +8,8 @@ export interface ClusterMember {
   /** Where its switches connect and its API listens, as host:port (absent while it starts). */
   readonly openflow?: string;
   readonly api?: string;
+  /** The generation its flow cookies carry (bits 31..16): which instance installed a flow in a dump. */
+  readonly flow_generation?: number;
   /** When it registered (ms since the epoch). */
   readonly since: number;
 }
@@ -41,7 +43,7 @@ export interface Coordinator {
   /** Called with a dpid when its master changed, or with undefined when membership or reachability changed. */
   onChange(fn: (dpid: string | undefined) => void): () => void;
   /** Tell the others where this instance listens (the member record is updated). */
-  advertise(addrs: { openflow?: string; api?: string }): void;
+  advertise(addrs: Pick<ClusterMember, 'openflow' | 'api' | 'flow_generation'>): void;
   start(): Promise<void>;
   /** Leave the cluster: revoke the lease so the others take over at once. */
   stop(): Promise<void>;

@@ -150,7 +150,7 @@ export class EtcdCoordinator implements Coordinator {
     return () => this.listeners.delete(fn);
   }
 
-  advertise(addrs: { openflow?: string; api?: string }): void {
+  advertise(addrs: Pick<ClusterMember, 'openflow' | 'api' | 'flow_generation'>): void {
     this.memberInfo = { ...this.memberInfo, ...addrs };
     this.putLeased(`members/${this.nodeId}`, JSON.stringify(this.memberInfo));
   }

@@ -10,6 +10,7 @@ const member = {
     node_id: { type: 'string', description: 'The instance\'s --node-id.' },
     openflow: { type: 'string', description: 'host:port where switches connect to it.' },
     api: { type: 'string', description: 'host:port of its REST API.' },
+    flow_generation: { type: 'integer', minimum: 0, maximum: 65535, description: 'The generation its flow cookies carry (bits 31..16): tells which instance installed a flow in a dump.' },
     since: { type: 'number', description: 'When it joined (ms since the epoch).' },
     self: { type: 'boolean', description: 'This instance.' },
   },
