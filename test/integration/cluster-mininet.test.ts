@@ -164,6 +164,11 @@ t.test('three instances, one Mininet network: one master per switch, kill -9 eac
       return m;
     }, 10_000, 50);
     const masterAfterMs = Date.now() - t0;
+    // The survivors' own account of the takeover, relative to the kill (for docs/cluster-roles.md).
+    const timeline = alive.flatMap((n) => inst.get(n)!.proc.lines
+      .filter((l) => typeof l.time === 'number' && (l.time as number) >= t0 && /elected|took the switch|role request refused|handed|lease|etcd/.test(l.msg ?? ''))
+      .map((l) => `${n} +${(l.time as number) - t0}ms ${l.msg}${l.switch ? ` ${String(l.switch)}` : ''}${l.ms !== undefined ? ` (reconcile ${String(l.ms)} ms)` : ''}`));
+    t.comment(`round ${round} timeline: ${timeline.join('; ')}`);
     const p = await ping;
     failovers.push({ victim, bridge, masterAfterMs, lostPings: p.sent - p.received });
     t.ok(masterAfterMs <= 5000, `round ${round}: ${bridge}'s master ${victim} killed, ${after.get(bridge)} master after ${masterAfterMs} ms`);
