@@ -269,6 +269,7 @@ export class EtcdCoordinator implements Coordinator {
     for (const [d, m] of this.masters) current.set(d, m.mine ? this.nodeId : m.node);
     const placed = placeMasters(candidates, current);
     const now = Date.now();
+    this.repairCandidates();
     for (const d of this.joined) {
       if (this.busy.has(d)) continue;
       const m = this.masters.get(d);
@@ -282,6 +283,27 @@ export class EtcdCoordinator implements Coordinator {
         if (seen !== undefined && now - seen >= this.handoverMs) void this.resign(d);
       }
     }
+  }
+
+  /**
+   * Our candidate keys in etcd must be exactly the switches connected here: a
+   * put or delete that failed during an outage is done again, otherwise others
+   * would hand a switch to an instance that does not see it (or never to one that does).
+   */
+  private repairCandidates(): void {
+    for (const d of this.joined) {
+      if (this.cands.get(d)?.has(this.nodeId) !== true && !this.busy.has(`cand:${d}`)) this.candidateOp(d, true);
+    }
+    for (const [d, c] of this.cands) {
+      if (c.has(this.nodeId) && !this.joined.has(d) && !this.busy.has(`cand:${d}`)) this.candidateOp(d, false);
+    }
+  }
+
+  private candidateOp(dpid: string, present: boolean): void {
+    const key = `${this.root}candidates/${dpid}/${this.nodeId}`;
+    this.busy.add(`cand:${dpid}`);
+    const op = present ? this.client.put(key).value('').lease(this.leaseId!).exec() : this.client.delete().key(key).exec();
+    op.catch((e: unknown) => this.log.debug({ key, err: String(e) }, 'etcd candidate update failed')).finally(() => this.busy.delete(`cand:${dpid}`));
   }
 
   private async acquire(dpid: string): Promise<void> {
