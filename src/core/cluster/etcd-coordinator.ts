@@ -41,6 +41,7 @@ interface Held extends MasterRecord {
 }
 
 const POLL_MS = 250;
+const LEAVE_GRACE_MS = 1000;
 /** etcd3 declares an IBackoff but calls `.next()` on it, as on cockatiel 3's backoff factories (its own default). */
 type WatchBackoff = NonNullable<NonNullable<IOptions['faultHandling']>['watchBackoff']>;
 
@@ -68,6 +69,7 @@ export class EtcdCoordinator implements Coordinator {
   private readonly masters = new Map<string, Held>();
   private readonly joined = new Set<string>();
   private readonly orphanSince = new Map<string, number>();
+  private readonly leftAt = new Map<string, number>();
   private readonly busy = new Set<string>();
   private readonly listeners = new Set<(dpid: string | undefined) => void>();
   private decideQueued = false;
@@ -122,8 +124,13 @@ export class EtcdCoordinator implements Coordinator {
 
   leave(dpid: string): void {
     this.joined.delete(dpid);
-    this.client.delete().key(`${this.root}candidates/${dpid}/${this.nodeId}`).exec().catch((e: unknown) => this.log.debug({ err: String(e) }, 'etcd delete failed'));
-    if (this.masters.get(dpid)?.mine) void this.resign(dpid);
+    this.leftAt.set(dpid, Date.now());
+    // A reconnect (the switch replaced its connection) comes back at once: withdraw only if it stays away.
+    setTimeout(() => {
+      if (this.stopped || this.joined.has(dpid)) return;
+      this.client.delete().key(`${this.root}candidates/${dpid}/${this.nodeId}`).exec().catch((e: unknown) => this.log.debug({ err: String(e) }, 'etcd delete failed'));
+      if (this.masters.get(dpid)?.mine) void this.resign(dpid);
+    }, LEAVE_GRACE_MS).unref();
   }
 
   master(dpid: string): MasterRecord | undefined {
@@ -295,7 +302,8 @@ export class EtcdCoordinator implements Coordinator {
       if (this.cands.get(d)?.has(this.nodeId) !== true && !this.busy.has(`cand:${d}`)) this.candidateOp(d, true);
     }
     for (const [d, c] of this.cands) {
-      if (c.has(this.nodeId) && !this.joined.has(d) && !this.busy.has(`cand:${d}`)) this.candidateOp(d, false);
+      const seen = c.get(this.nodeId);
+      if (seen !== undefined && !this.joined.has(d) && !this.busy.has(`cand:${d}`) && Date.now() - (this.leftAt.get(d) ?? 0) > LEAVE_GRACE_MS) this.candidateOp(d, false);
     }
   }
 

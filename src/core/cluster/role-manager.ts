@@ -169,8 +169,11 @@ export class RoleManager implements ClusterView {
         return;
       }
       const was = st.role;
+      const wasGeneration = st.generation;
       this.change(st, role, generation);
-      if (role === 'master' && was !== 'master') {
+      // A new generation while master means our election key expired and was won again: another
+      // instance may have been master in between (and written), so it is a takeover too.
+      if (role === 'master' && (was !== 'master' || wasGeneration !== generation)) {
         const started = this.d.clock.now();
         this.d.topology.probeAll();
         const report = await this.d.flows.startReconcile(st.sw.dpid);

@@ -158,3 +158,21 @@ t.test('taking over reconciles the flow table left by the previous master: nothi
   t.equal(table.flows.length, desired.length, 'the table holds exactly the desired flows');
   for (const d of desired) t.equal(table.flows.filter((f) => statsMatchDesired(f, d)).length, 1, `${d.key} present once`);
 });
+
+t.test('re-elected with a new generation while master (its key expired and was won again): reconciled again', async (t) => {
+  const co = new FakeCoordinator('a');
+  const c = await controller(t, co);
+  const table = new FakeFlowTable();
+  await connect(t, c, { roles: new FakeRoles(), table });
+  co.elect(ID, 'a', 3n);
+  await pollUntil('master', () => c.core.switches.writable(DPID) || undefined, 5000);
+  await c.flows.reconciled(DPID);
+  // Another instance was master in between and left a flow of its own.
+  table.flows.push({ ...table.flows[0]!, priority: 60002, cookie: 0x5359_0001_1234_0001n, match: [{ field: 'eth_type', value: 0x86dd }] });
+  const before = c.flows.reconciled(DPID);
+  co.elect(ID, 'a', 9n);
+  await pollUntil('reconciled again', async () => (c.flows.reconciled(DPID) !== before ? true : undefined), 5000);
+  const report = await c.flows.reconciled(DPID);
+  t.equal(report?.removed, 1, 'the other instance\'s flow is removed');
+  t.notOk(table.flows.some((f) => f.priority === 60002));
+});
