@@ -124,8 +124,8 @@ export function createCore(o: CoreOptions): Core {
     clock, events, switches, flows, packets, topology, hosts, stats, claims, apps, staticFlows, store: o.store, channel: southbound, cluster,
     async start(enable) {
       await o.store.open();
-      await coordinator?.start();
       await staticFlows.open();
+      await coordinator?.start();
       for (const name of enable) await apps.enable(name);
       stats.start();
     },
