@@ -12,6 +12,8 @@ import { PIPELINE } from './apps/pipeline.js';
 import { buildApi, type Api } from './northbound/api.js';
 import type { ControllerConfig } from './config.js';
 import { defaults } from './config.js';
+import type { Coordinator } from './core/cluster/coordinator.js';
+import { clusterElection } from './cluster-election.js';
 
 /** The running controller: its core, the OpenFlow listener and the REST API, for the CLI and tests. */
 export interface Controller extends Core {
@@ -35,6 +37,8 @@ export interface ControllerOptions {
   readonly clock?: Clock;
   /** The state store; default LMDB in `<stateDir>/state`. */
   readonly store?: StateStore;
+  /** The per-switch role election; default etcd with config.cluster, else none (no role request is sent). */
+  readonly coordinator?: Coordinator;
 }
 
 /** Composition root: builds the listener, the core and the northbound, and holds no logic of its own. */
@@ -54,7 +58,9 @@ export function createController(opts: ControllerOptions = {}): Controller {
     missSendLen: config.missSendLen,
     log: openflowLog(log.child({ svc: 'openflow' })),
   });
+  const coordinator = opts.coordinator ?? (config.cluster ? clusterElection(config.cluster, log.child({ svc: 'election' })) : undefined);
   const core = createCore({
+    ...(coordinator ? { coordinator } : {}),
     southbound: server,
     store: opts.store ?? new LmdbStore(join(config.stateDir, 'state')),
     clock,
@@ -92,6 +98,11 @@ export function createController(opts: ControllerOptions = {}): Controller {
         if (a !== null && typeof a === 'object') controller.httpAddress = { port: a.port, host: a.address };
       }
       controller.ofAddress = await server.listen();
+      coordinator?.advertise({
+        flow_generation: core.flows.generation,
+        openflow: `${controller.ofAddress.host}:${controller.ofAddress.port}`,
+        ...(controller.httpAddress ? { api: `${controller.httpAddress.host}:${controller.httpAddress.port}` } : {}),
+      });
       core.events.emit('openflow.listening', { ...controller.ofAddress });
     },
     async stop() {

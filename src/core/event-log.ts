@@ -66,6 +66,13 @@ export function coreEventLine(e: CoreOwnedEvent): EventLine {
     // The CLI prints where it listens once everything is up.
     case 'openflow.listening':
       return { level: 'debug', msg: e.type, limited: false };
+    case 'cluster.role':
+      return { level: 'info', msg: `role on ${e.data.dpid}: ${e.data.previous} -> ${e.data.role} (generation ${e.data.generation ?? 'none'}, master ${e.data.master ?? 'none'})`, limited: true };
+    case 'cluster.member':
+      return { level: 'info', msg: `cluster member ${e.data.node_id} ${e.data.change}`, limited: false };
+    // The coordinator logs reachability itself, with the reason.
+    case 'cluster.etcd':
+      return { level: 'debug', msg: `etcd ${e.data.reachable ? 'reachable' : 'unreachable'}`, limited: false };
     // Every switch every stats interval: the metrics endpoint is the place for it.
     case 'stats.ports':
       return { level: 'off' };

@@ -30,6 +30,12 @@ export interface CoreOwnedEvents {
   /** The OpenFlow listener is bound (after apps have started): where switches connect. */
   'openflow.listening': { host: string; port: number };
   'app.disabled': { name: string };
+  /** This instance's role for a switch changed (src/core/cluster): pending = connected, role not settled, not writing. */
+  'cluster.role': { dpid: string; role: 'master' | 'slave' | 'pending'; previous: 'master' | 'slave' | 'pending'; generation: string | null; master: string | null };
+  /** An instance joined or left the cluster (its lease appeared or expired). */
+  'cluster.member': { node_id: string; change: 'joined' | 'left' };
+  /** etcd stopped or started answering this instance. */
+  'cluster.etcd': { reachable: boolean };
   'stats.ports': { dpid: string; ports: readonly { port_no: number; rx_bps: number; tx_bps: number; rx_pps: number; tx_pps: number }[] };
 }
 export interface HostEventData {
@@ -50,6 +56,7 @@ const CORE_TYPES = {
   'port.claimed': true, 'port.released': true, 'link.up': true, 'link.down': true,
   'host.added': true, 'host.moved': true, 'host.updated': true, 'host.removed': true, 'flow.removed': true, 'flow.error': true,
   'app.enabled': true, 'app.disabled': true, 'openflow.listening': true, 'stats.ports': true,
+  'cluster.role': true, 'cluster.member': true, 'cluster.etcd': true,
 } as const satisfies Record<CoreOwnedEventType, true>;
 export const CORE_EVENT_TYPES: readonly CoreOwnedEventType[] = Object.keys(CORE_TYPES) as CoreOwnedEventType[];
 export interface CoreEvent<K extends CoreEventType = CoreEventType> {

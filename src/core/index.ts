@@ -7,6 +7,9 @@ import type { ChannelCounters } from '../openflow/channel/connection.js';
 import { AppManager } from './apps/app-manager.js';
 import type { AppDefinition, AppLog } from './apps/app-context.js';
 import type { Clock } from './clock.js';
+import { singleNodeView, type ClusterView } from './cluster/cluster-view.js';
+import type { Coordinator } from './cluster/coordinator.js';
+import { RoleManager } from './cluster/role-manager.js';
 import { EventBus } from './events.js';
 import { FlowService } from './flows/flow-service.js';
 import type { TableDecl } from './flows/tables.js';
@@ -42,6 +45,8 @@ export interface CoreOptions {
   readonly legacyJournal?: string;
   /** Replay buffer of the event bus (events a client can resume from). */
   readonly eventReplay?: number;
+  /** A cluster's election (etcd): OpenFlow master/slave roles per switch. Absent: this instance controls every switch. */
+  readonly coordinator?: Coordinator;
 }
 
 /** The channel as metrics see it: counters over every connection, and how many are open. */
@@ -66,6 +71,8 @@ export interface Core {
   readonly staticFlows: StaticStore;
   readonly store: StateStore;
   readonly channel: ChannelView;
+  /** Members, masters and this instance's roles (GET /api/v1/cluster); a single-node view without a cluster. */
+  readonly cluster: ClusterView;
   /** Open the store, load users' state, enable these apps, start polling. */
   start(apps: readonly string[]): Promise<void>;
   stop(): Promise<void>;
@@ -108,13 +115,17 @@ export function createCore(o: CoreOptions): Core {
     config: (name) => o.appConfig?.[name] ?? {},
   });
   for (const def of o.apps ?? []) apps.define(def);
+  const coordinator = o.coordinator;
+  const roles = coordinator && new RoleManager({ switches, flows, topology, events, coordinator, clock, log: log.child({ svc: 'cluster' }) });
+  const cluster = roles ?? singleNodeView(switches);
   const staticFlows = new StaticStore({ flows, kv: o.store.namespace('api'), log: log.child({ svc: 'static' }), ...(o.legacyJournal ? { legacyJournal: o.legacyJournal } : {}) });
 
   return {
-    clock, events, switches, flows, packets, topology, hosts, stats, claims, apps, staticFlows, store: o.store, channel: southbound,
+    clock, events, switches, flows, packets, topology, hosts, stats, claims, apps, staticFlows, store: o.store, channel: southbound, cluster,
     async start(enable) {
       await o.store.open();
       await staticFlows.open();
+      await coordinator?.start();
       for (const name of enable) await apps.enable(name);
       stats.start();
     },
@@ -124,6 +135,9 @@ export function createCore(o: CoreOptions): Core {
       hosts.stop();
       await apps.stopAll();
       await staticFlows.close();
+      roles?.stop();
+      // Revokes this instance's lease: the others take its switches over at once.
+      await coordinator?.stop();
       await o.store.close();
     },
   };

@@ -54,6 +54,7 @@ export class SwitchRegistry {
   private readonly downHooks = new Hooks<(sw: SwitchRecord, reason: string) => void>();
   private readonly portHooks = new Hooks<(sw: SwitchRecord, port: Port, reason: 'add' | 'delete' | 'modify', before: Port | undefined) => void>();
   private readonly messageHooks = new Hooks<(sw: SwitchRecord, msg: OfpMessage) => void>();
+  private writeGate: ((dpid: bigint) => boolean) | undefined;
 
   constructor(
     southbound: Pick<Southbound, 'on'>,
@@ -73,6 +74,20 @@ export class SwitchRegistry {
   }
   get size(): number {
     return this.byDpid.size;
+  }
+
+  /**
+   * Whether this instance may change the switch (flows, groups, meters,
+   * packet-outs) and handle its packet-ins: always without a cluster; in a
+   * cluster only as its confirmed master (src/core/cluster).
+   */
+  writable(dpid: bigint): boolean {
+    return this.writeGate === undefined || this.writeGate(dpid);
+  }
+  /** The cluster's role manager installs the gate, once. */
+  gateWrites(fn: (dpid: bigint) => boolean): void {
+    if (this.writeGate !== undefined) throw new Error('the write gate is already set');
+    this.writeGate = fn;
   }
 
   /** Each on* returns the function that removes the hook (apps' hooks go when the app is disabled). */

@@ -3,7 +3,7 @@ import { OfpErrorReply, RequestTimeoutError, ChannelClosedError } from '../openf
 import { CodecError } from '../openflow/codec-error.js';
 import { StaticInputError } from '../core/static/static-store.js';
 import { AppHttpError } from '../core/apps/app-routes.js';
-import { FlowConflictError, SwitchNotConnectedError } from '../core/flows/flow-service.js';
+import { FlowConflictError, NotMasterError, SwitchNotConnectedError } from '../core/flows/flow-service.js';
 import { StoreUnavailableError } from '../core/store/types.js';
 
 /** Every error body the API sends: a stable code, a sentence a person can act on, and details when there are any. */
@@ -44,6 +44,7 @@ export function toErrorReply(err: unknown): { status: number; body: ApiErrorBody
   if (err instanceof AppHttpError) return { status: err.status, body: { error: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } };
   if (err instanceof FlowConflictError) return { status: 409, body: { error: 'conflict', message: err.message } };
   if (err instanceof SwitchNotConnectedError) return { status: 503, body: { error: 'switch_disconnected', message: err.message } };
+  if (err instanceof NotMasterError) return { status: 503, body: { error: 'not_master', message: err.message } };
   if (err instanceof StoreUnavailableError) return { status: 503, body: { error: 'store_unavailable', message: err.message } };
   if (err instanceof StaticInputError) return { status: 400, body: { error: 'bad_request', message: err.message } };
   // The codec's own words (which field, which value), without its offset and hex excerpt.

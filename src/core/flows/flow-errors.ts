@@ -15,3 +15,11 @@ export class SwitchNotConnectedError extends Error {
     super(`switch ${dpidToString(dpid)} is not connected`);
   }
 }
+
+/** In a cluster, another instance is this switch's master: only it changes the switch. */
+export class NotMasterError extends Error {
+  override readonly name = 'NotMasterError';
+  constructor(readonly dpid: bigint) {
+    super(`this instance is not the master of switch ${dpidToString(dpid)}; send the request to its master (GET /api/v1/cluster names it)`);
+  }
+}

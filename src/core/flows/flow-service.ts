@@ -12,7 +12,7 @@ import type { EventBus } from '../events.js';
 import type { SwitchLink } from '../southbound.js';
 import type { SwitchRecord, SwitchRegistry } from '../switches.js';
 import { ApiFlowOwner, type ApiHost } from './api-owner.js';
-import { FlowConflictError, SwitchNotConnectedError, type UnsentMessage } from './flow-errors.js';
+import { FlowConflictError, NotMasterError, SwitchNotConnectedError, type UnsentMessage } from './flow-errors.js';
 import { CORE_OWNER, MAGIC_COOKIE, MAGIC_MASK, OWNER_MASK, OwnerRegistry, cookieToString, ownerCookie, ownerGenerationBits, parseCookie } from './cookie.js';
 import { addFlowMod, compileFlow, deleteStrictFlowMod, maskedDeleteFlowMod, sameFlow, slotKey, slotOfStats, type DesiredFlow, type FlowSpec } from './flow-spec.js';
 import { OwnerHandle, type FlowBatch, type FlowOwner, type OwnerHost } from './owner-handle.js';
@@ -23,7 +23,7 @@ import { TableRegistry, type TableDecl } from './tables.js';
 export type { FlowBatch, FlowOwner } from './owner-handle.js';
 export type { ReconcileReport } from './switch-state.js';
 
-export { FlowConflictError, SwitchNotConnectedError, type UnsentMessage } from './flow-errors.js';
+export { FlowConflictError, NotMasterError, SwitchNotConnectedError, type UnsentMessage } from './flow-errors.js';
 
 export interface FlowLog {
   warn(obj: object, msg: string): void;
@@ -144,8 +144,9 @@ export class FlowService implements OwnerHost, ApiHost {
     } catch (e) {
       return Promise.reject(e);
     }
-    const link = this.switches.get(dpid)?.link;
-    // A switch that is down gets the desired state when it comes up (reconcile); its packet-outs have nowhere to go.
+    const link = this.writableLink(dpid);
+    // A switch that is down (or that another instance masters) gets the desired state when it comes up (or this
+    // instance takes it over): reconcile; its packet-outs have nowhere to go.
     if (link === undefined) return Promise.resolve();
     const batch = new Batch();
     for (const f of deletes) this.send(st, link, batch, deleteStrictFlowMod(f.tableId, f.priority, f.match, f.cookie, link.xid()), h.name, undefined);
@@ -229,6 +230,7 @@ export class FlowService implements OwnerHost, ApiHost {
    * refusal is thrown decoded (OfpErrorReply).
    */
   sendConfirmed(dpid: bigint, msgs: readonly UnsentMessage[], owner = 'api'): Promise<void> {
+    if (this.switches.get(dpid) !== undefined && !this.switches.writable(dpid)) return Promise.reject(new NotMasterError(dpid));
     return this.sendBatch(dpid, msgs.map((msg) => ({ msg })), owner);
   }
 
@@ -236,6 +238,8 @@ export class FlowService implements OwnerHost, ApiHost {
   sendBatch(dpid: bigint, msgs: readonly { msg: UnsentMessage; flow?: DesiredFlow }[], owner: string): Promise<void> {
     const link = this.switches.get(dpid)?.link;
     if (link === undefined) return Promise.reject(new SwitchNotConnectedError(dpid));
+    // Another instance masters it: the desired state is edited (the master installs it), nothing is sent from here.
+    if (!this.switches.writable(dpid)) return Promise.resolve();
     const st = this.state(dpid);
     const batch = new Batch();
     // Encoding happens in send(): a message the codec refuses throws before anything of the batch went out only if it is the first.
@@ -279,7 +283,7 @@ export class FlowService implements OwnerHost, ApiHost {
   private removeAllOn(h: OwnerHandle, dpid: bigint): Promise<void> {
     const st = this.state(dpid);
     st.desired.forgetOwner(h.name);
-    const link = this.switches.get(dpid)?.link;
+    const link = this.writableLink(dpid);
     if (link === undefined) return Promise.resolve();
     const batch = new Batch();
     this.send(st, link, batch, maskedDeleteFlowMod(ownerCookie(h.id), OWNER_MASK, link.xid()), h.name, undefined);
@@ -332,12 +336,26 @@ export class FlowService implements OwnerHost, ApiHost {
     const miss = this.tableRegistry.all().filter((t) => t.miss !== 'drop').map((t) => ({ table: t.name, priority: 0, match: [], instructions: this.tableRegistry.missInstructions(t), key: `miss:${t.name}` }));
     this.core.install(sw.dpid, miss).catch((e: unknown) => this.log.warn({ switch: sw.id, err: String(e) }, 'table-miss flows refused'));
     // Deferred so the apps' own onSwitchUp hooks (which run after this one, synchronously) have installed first.
+    // In a cluster a switch is reconciled when this instance becomes its master, not before.
+    if (this.switches.writable(sw.dpid)) this.startReconcile(sw.dpid);
+  }
+
+  /** Reconcile now (or once the running hooks are done), recorded as the switch's last reconcile; never rejects. */
+  startReconcile(dpid: bigint): Promise<ReconcileReport | undefined> {
+    const st = this.state(dpid);
     st.reconciling = Promise.resolve()
-      .then(() => this.reconcile(sw.dpid))
+      .then(() => this.reconcile(dpid))
       .catch((e: unknown) => {
-        this.log.warn({ switch: sw.id, err: String(e) }, 'flow reconcile failed');
+        this.log.warn({ switch: dpidToString(dpid), err: String(e) }, 'flow reconcile failed');
         return undefined;
       });
+    return st.reconciling;
+  }
+
+  /** The switch's connection when this instance may change it (connected, and master in a cluster). */
+  private writableLink(dpid: bigint): SwitchLink | undefined {
+    const link = this.switches.get(dpid)?.link;
+    return link !== undefined && this.switches.writable(dpid) ? link : undefined;
   }
 
   private message(sw: SwitchRecord, msg: OfpMessage): void {

@@ -60,7 +60,8 @@ export class PacketService {
     private readonly log: PacketServiceLog,
   ) {
     switches.onMessage((sw, msg) => {
-      if (msg.type === 'packet_in') this.dispatch(sw, msg);
+      // A slave gets no packet-ins; before its role is settled a switch sends them to every controller: only the master answers.
+      if (msg.type === 'packet_in' && switches.writable(sw.dpid)) this.dispatch(sw, msg);
     });
   }
 
@@ -74,7 +75,7 @@ export class PacketService {
 
   packetOut(dpid: bigint, spec: PacketOutSpec): boolean {
     const sw = this.switches.get(dpid);
-    if (!sw) return false;
+    if (!sw || !this.switches.writable(dpid)) return false;
     this.counters.packetOuts++;
     return sw.link.send({ type: 'packet_out', xid: sw.link.xid(), buffer_id: 'no_buffer', in_port: spec.inPort ?? 'controller', actions: spec.actions, data: spec.data });
   }

@@ -50,7 +50,7 @@ export interface TopologyOptions {
 }
 
 /** What the service needs of the switch registry (the real SwitchRegistry fits). */
-export type TopologySwitches = Pick<SwitchRegistry, 'get' | 'all' | 'onSwitchUp' | 'onSwitchDown' | 'onPortChange'>;
+export type TopologySwitches = Pick<SwitchRegistry, 'get' | 'all' | 'onSwitchUp' | 'onSwitchDown' | 'onPortChange'> & Partial<Pick<SwitchRegistry, 'writable'>>;
 
 export interface TopologyDeps {
   readonly switches: TopologySwitches;
@@ -318,6 +318,7 @@ export class TopologyService {
   }
 
   private probeSwitch(sw: SwitchRecord): void {
+    if (this.deps.switches.writable?.(sw.dpid) === false) return; // a slave may not send packet-outs; the master probes
     const claims = this.deps.claims;
     for (const p of sw.ports.values()) {
       if (isSwitchPort(p) && portIsUp(p) && claims?.ownerOf(sw.id, p.port_no, p.name) === undefined) this.probePort(sw, p);

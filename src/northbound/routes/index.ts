@@ -13,9 +13,10 @@ import { appRoutes } from './apps.js';
 import { eventRoutes } from './events.js';
 import { metricsRoutes } from './metrics.js';
 import { traceRoutes } from './trace.js';
+import { clusterRoutes } from './cluster.js';
 
 /** Every /api/v1 resource, one module each. */
 export const ROUTES: readonly RouteModule[] = [
   healthRoutes, switchRoutes, flowRoutes, groupRoutes, meterRoutes, statsRoutes, topologyRoutes,
-  hostRoutes, pathRoutes, packetOutRoutes, appRoutes, eventRoutes, metricsRoutes, traceRoutes,
+  hostRoutes, pathRoutes, packetOutRoutes, appRoutes, eventRoutes, metricsRoutes, traceRoutes, clusterRoutes,
 ];
