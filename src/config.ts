@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { LOG_FORMATS, type LogFormatChoice } from './log.js';
+import { ClusterConfigError, parseCluster, type ClusterConfig } from './cluster-config.js';
+
+export type { ClusterConfig } from './cluster-config.js';
 
 /** Everything `switchyard start` can be told, by flag or config file (flags win). */
 export interface ControllerConfig {
@@ -27,6 +30,8 @@ export interface ControllerConfig {
   readonly logFormat: LogFormatChoice;
   /** Per-app settings, by app name. */
   readonly appConfig: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Set with --cluster: the state lives on etcd (not in stateDir) and switches' roles are elected there. */
+  readonly cluster?: ClusterConfig;
 }
 
 export const DEFAULT_APPS: readonly string[] = ['l2-switch', 'container-net'];
@@ -101,6 +106,11 @@ const OPTIONS = {
   'state-dir': { type: 'string' },
   'log-level': { type: 'string' },
   'log-format': { type: 'string' },
+  cluster: { type: 'string' },
+  'node-id': { type: 'string' },
+  'cluster-ca': { type: 'string' },
+  'cluster-cert': { type: 'string' },
+  'cluster-key': { type: 'string' },
 } as const;
 
 export const START_USAGE = `switchyard start [options]
@@ -124,6 +134,10 @@ export const START_USAGE = `switchyard start [options]
   --state-dir DIR        where user-created state is kept (default .switchyard)
   --log-level L          pino level (default info)
   --log-format F         pretty | json | auto (default auto: pretty on a terminal, JSON when piped)
+  --cluster etcd://HOST:PORT[,HOST:PORT...][/PREFIX]   join a cluster: state on etcd (instead of
+                         --state-dir), each switch's master elected there; needs --node-id
+  --node-id NAME         this instance's name in the cluster (unique, stable across restarts)
+  --cluster-ca F [--cluster-cert F --cluster-key F]   TLS to etcd (with etcds://)
   --config FILE          JSON file with the same settings (camelCase keys); flags win`;
 
 /** Tokens from a file (one per line, # comments) or SWITCHYARD_API_TOKENS; never from argv, where `ps` would show them. */
@@ -152,6 +166,31 @@ function bodyLimit(v: string | number | undefined): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1024) throw new ConfigError(`--body-limit must be a number of bytes >= 1024, got ${String(v)}`);
   return n;
+}
+
+function clusterOf(
+  url: string | undefined,
+  nodeId: string | undefined,
+  files: { ca: string | undefined; cert: string | undefined; key: string | undefined },
+  readPem: (p: string, what: string) => string,
+): ClusterConfig | undefined {
+  if (url === undefined) {
+    if (nodeId !== undefined) throw new ConfigError('--node-id names this instance in a cluster: give --cluster etcd://HOST:PORT too');
+    if (files.ca ?? files.cert ?? files.key) throw new ConfigError('--cluster-ca/--cluster-cert/--cluster-key need --cluster');
+    return undefined;
+  }
+  if (files.ca === undefined && (files.cert ?? files.key) !== undefined) throw new ConfigError('--cluster-cert/--cluster-key need --cluster-ca too');
+  const tls = files.ca === undefined ? undefined : {
+    ca: readPem(files.ca, 'etcd CA'),
+    ...(files.cert !== undefined ? { cert: readPem(files.cert, 'etcd client certificate') } : {}),
+    ...(files.key !== undefined ? { key: readPem(files.key, 'etcd client key') } : {}),
+  };
+  try {
+    return parseCluster(url, nodeId, tls);
+  } catch (e) {
+    if (e instanceof ClusterConfigError) throw new ConfigError(e.message);
+    throw e;
+  }
 }
 
 /** Parse `switchyard start` arguments (and the config file they name). Throws ConfigError. */
@@ -193,7 +232,13 @@ export function parseStartArgs(args: readonly string[]): ControllerConfig {
     if (!Number.isInteger(n) || n < 0 || n > 0xffe5) throw new ConfigError(`--miss-send-len must be 0..65509 or no_buffer, got ${String(missText)}`);
     missSendLen = n;
   }
+  const cluster = clusterOf(values.cluster ?? (f('cluster') as string | undefined), values['node-id'] ?? (f('nodeId') as string | undefined), {
+    ca: values['cluster-ca'] ?? (f('clusterCa') as string | undefined),
+    cert: values['cluster-cert'] ?? (f('clusterCert') as string | undefined),
+    key: values['cluster-key'] ?? (f('clusterKey') as string | undefined),
+  }, readPem);
   return {
+    ...(cluster ? { cluster } : {}),
     of: {
       port: port(values['of-port'] ?? f('ofPort'), '--of-port', defaults.of.port),
       address: values['of-address'] ?? (f('ofAddress') as string | undefined) ?? defaults.of.address,
