@@ -241,7 +241,11 @@ export class EtcdStore implements StateStore {
   private unavailable(e: unknown, what: string): Error {
     const msg = e instanceof Error ? e.message : String(e);
     if (REQUEST_ERROR.test(msg)) return e instanceof Error ? e : new Error(msg);
-    const why = e instanceof StoreUnavailableError ? msg : `${msg.split('\n')[0]}`;
+    // gRPC's own words name load-balancer picks and codes; say what they mean instead.
+    const why = e instanceof StoreUnavailableError ? msg
+      : /DEADLINE_EXCEEDED|deadline/i.test(msg) ? `no answer within ${this.timeoutMs} ms`
+      : /UNAVAILABLE|ECONNREFUSED|No connection established|circuit/i.test(msg) ? 'no etcd member reachable'
+      : (msg.split('\n')[0] ?? msg);
     return new StoreUnavailableError(
       `the cluster store (etcd at ${this.opts.endpoints.join(',')}) did not confirm the ${what}: ${why}. ` +
         'etcd is down or has lost its quorum; nothing is known to be written: retry once etcd is back',
