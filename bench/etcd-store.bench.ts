@@ -44,7 +44,7 @@ const FLOW: JsonValue = {
 async function freeBase(): Promise<number> {
   // etcd.sh uses base, base+1, ... base+5: probe a run of six free ports.
   for (;;) {
-    const base = 20000 + Math.floor(Math.random() * 30000) * 2;
+    const base = 20000 + 2 * Math.floor(Math.random() * 20000);
     const ok = await Promise.all(Array.from({ length: 6 }, (_, i) => new Promise<boolean>((r) => {
       const s = createServer().once('error', () => r(false)).listen(base + i, '127.0.0.1', () => s.close(() => r(true)));
     })));
