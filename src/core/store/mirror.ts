@@ -16,12 +16,16 @@ interface Slot {
  */
 export class Mirror {
   private readonly slots = new Map<string, Slot>();
+  /** Keys whose slot is a tombstone, so prune() does not walk every key. */
+  private readonly tombstones = new Set<string>();
 
   /** Apply a change at `rev`; the change to report, or undefined when it is not newer (or changes nothing). */
   apply(key: string, text: string | undefined, rev: bigint): StoreChange | undefined {
     const old = this.slots.get(key);
     if (old !== undefined && old.rev >= rev) return undefined;
     this.slots.set(key, { text, rev });
+    if (text === undefined) this.tombstones.add(key);
+    else this.tombstones.delete(key);
     if (text === undefined && old?.text === undefined) return undefined; // deleting what was not there
     return { key, value: text === undefined ? undefined : (JSON.parse(text) as JsonValue) };
   }
@@ -65,7 +69,13 @@ export class Mirror {
 
   /** Forget tombstones at or below `rev`: the watch has passed them, no older change can arrive any more. */
   prune(rev: bigint): void {
-    for (const [k, s] of this.slots) if (s.text === undefined && s.rev <= rev) this.slots.delete(k);
+    for (const k of this.tombstones) {
+      const s = this.slots.get(k);
+      if (s !== undefined && s.text === undefined && s.rev <= rev) {
+        this.slots.delete(k);
+        this.tombstones.delete(k);
+      }
+    }
   }
 
   get size(): number {
