@@ -246,10 +246,9 @@ export class EtcdStore implements StateStore {
       : /DEADLINE_EXCEEDED|deadline/i.test(msg) ? `no answer within ${this.timeoutMs} ms`
       : /UNAVAILABLE|ECONNREFUSED|No connection established|circuit/i.test(msg) ? 'no etcd member reachable'
       : (msg.split('\n')[0] ?? msg);
-    return new StoreUnavailableError(
-      `the cluster store (etcd at ${this.opts.endpoints.join(',')}) did not confirm the ${what}: ${why}. ` +
-        'etcd is down or has lost its quorum; nothing is known to be written: retry once etcd is back',
-    );
+    const where = `the cluster store (etcd at ${this.opts.endpoints.join(',')})`;
+    if (what !== 'write') return new StoreUnavailableError(`${where} could not be read: ${why}. Is etcd running, with a quorum, at these addresses?`);
+    return new StoreUnavailableError(`${where} did not confirm the write: ${why}. etcd is down or has lost its quorum; nothing is known to be written: retry once etcd is back`);
   }
 
   private async startWatch(): Promise<void> {
