@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { EtcdStore } from '../../src/core/store/etcd-store.js';
 import { StoreUnavailableError, type StoreChange } from '../../src/core/store/types.js';
 import { storeContract } from '../core/store/contract.js';
+import { NetworkStore } from '../../src/apps/container-net/network-store.js';
+import { NetError } from '../../src/apps/container-net/types.js';
 import { etcdAvailable, startEtcd, type EtcdCluster } from '../helpers/etcd.js';
 import { missingTool, pollUntil } from '../helpers/ovs.js';
 
@@ -65,6 +67,36 @@ t.test('etcd store', { skip: missingTool(avail) }, async (t) => {
     t.same(seen, [{ key: 'net/blue', value: { subnet: '10.1.0.0/24' } }, { key: 'net/blue', value: undefined }], 'each change once, in order');
     t.equal(await b.namespace('net').get('net/blue'), undefined);
     t.equal(await b.namespace('net').get('other'), 1);
+  });
+
+  t.test('container-net IPAM on two instances: 40 allocations at once, no address twice', async (t) => {
+    const p = prefix();
+    const a = make(p);
+    const b = make(p);
+    await Promise.all([a.open(), b.open()]);
+    t.teardown(() => Promise.all([a.close(), b.close()]));
+    const na = new NetworkStore(a.namespace('container-net'));
+    const nb = new NetworkStore(b.namespace('container-net'));
+    await na.load();
+    await na.exclusive(() => na.createNetwork({ name: 'blue', subnet: '10.90.0.0/26', bridge: 'br', driver: 'rest' }));
+    await pollUntil('b to see blue', async () => (await b.namespace('container-net').list('net/')).length === 1, 5000, 10);
+    await nb.load();
+    // Each instance retries on address_taken (its model was behind), as a Docker IPAM call would be retried.
+    const take = async (s: NetworkStore): Promise<string> => {
+      for (;;) {
+        try {
+          return await s.exclusive(() => s.allocate('10.90.0.0/26', { use: 'reserved' }));
+        } catch (e) {
+          if (!(e instanceof NetError) || e.code !== 'address_taken') throw e;
+          await s.exclusive(() => s.load());
+        }
+      }
+    };
+    const got = await Promise.all(Array.from({ length: 40 }, (_, i) => take(i % 2 ? na : nb)));
+    t.equal(new Set(got).size, 40, 'forty different addresses');
+    const inEtcd = await a.etcd().getAll().prefix(`${p}/state/container-net/addr/10.90.0.0/26/`).keys();
+    t.equal(inEtcd.length, 41, 'forty reservations and the gateway in etcd');
+    await pollUntil('a\'s mirror to hold them all', async () => (await a.namespace('container-net').list('addr/10.90.0.0/26/')).length === 41, 5000, 10);
   });
 
   t.test('a third instance opening later sees what is there', async (t) => {
