@@ -16,6 +16,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,10 +29,16 @@ export interface EtcdOptions {
   readonly members?: 1 | 3;
   /** How long to wait for the cluster to answer /health (default 30 s). */
   readonly readyTimeoutMs?: number;
+  /**
+   * TLS on the client port (PEM file paths): https client URLs, and with
+   * --client-cert-auth only clients with a certificate from `ca` get in
+   * (`client` is what the health check presents).
+   */
+  readonly tls?: { readonly ca: string; readonly cert: string; readonly key: string; readonly client: { readonly cert: string; readonly key: string } };
 }
 
 export interface EtcdCluster {
-  /** Client URLs, one per member: `http://127.0.0.1:PORT` (what the etcd3 client takes as `hosts`). */
+  /** Client URLs, one per member: `http://127.0.0.1:PORT` (https with tls; what the etcd3 client takes as `hosts`). */
   readonly endpoints: readonly string[];
   /** The same as one `--cluster` argument: `etcd://127.0.0.1:P1,127.0.0.1:P2,...`. */
   readonly clusterUrl: string;
@@ -84,11 +91,25 @@ export async function freePorts(n: number): Promise<number[]> {
   return ports;
 }
 
-async function healthy(port: number): Promise<boolean> {
+async function healthy(port: number, tls?: EtcdOptions['tls']): Promise<boolean> {
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) });
-    const body = (await res.json()) as { health?: string };
-    return body.health === 'true';
+    if (tls === undefined) {
+      const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) });
+      return ((await res.json()) as { health?: string }).health === 'true';
+    }
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = httpsGet(
+        { host: '127.0.0.1', port, path: '/health', ca: readFileSync(tls.ca), cert: readFileSync(tls.client.cert), key: readFileSync(tls.client.key), timeout: 2000 },
+        (res) => {
+          let b = '';
+          res.on('data', (d: Buffer) => (b += d.toString()));
+          res.on('end', () => resolve(b));
+        },
+      );
+      req.on('error', reject);
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+    });
+    return (JSON.parse(body) as { health?: string }).health === 'true';
   } catch {
     return false;
   }
@@ -114,6 +135,9 @@ export async function startEtcd(opts: EtcdOptions = {}): Promise<EtcdCluster> {
   const members: Member[] = Array.from({ length: n }, (_, i) => ({ name: `m${i}`, clientPort: ports[2 * i]!, peerPort: ports[2 * i + 1]!, child: undefined }));
   const initialCluster = members.map((m) => `${m.name}=http://127.0.0.1:${m.peerPort}`).join(',');
   const token = `sy-${process.pid}-${Date.now().toString(36)}`;
+  const tls = opts.tls;
+  const scheme = tls ? 'https' : 'http';
+  const tlsArgs = tls ? ['--cert-file', tls.cert, '--key-file', tls.key, '--trusted-ca-file', tls.ca, '--client-cert-auth'] : [];
 
   const launch = (m: Member): void => {
     const log = openSync(join(dir, `${m.name}.log`), 'a');
@@ -122,8 +146,9 @@ export async function startEtcd(opts: EtcdOptions = {}): Promise<EtcdCluster> {
       [
         '--name', m.name,
         '--data-dir', join(dir, m.name),
-        '--listen-client-urls', `http://127.0.0.1:${m.clientPort}`,
-        '--advertise-client-urls', `http://127.0.0.1:${m.clientPort}`,
+        '--listen-client-urls', `${scheme}://127.0.0.1:${m.clientPort}`,
+        '--advertise-client-urls', `${scheme}://127.0.0.1:${m.clientPort}`,
+        ...tlsArgs,
         '--listen-peer-urls', `http://127.0.0.1:${m.peerPort}`,
         '--initial-advertise-peer-urls', `http://127.0.0.1:${m.peerPort}`,
         '--initial-cluster', initialCluster,
@@ -164,7 +189,7 @@ export async function startEtcd(opts: EtcdOptions = {}): Promise<EtcdCluster> {
   const waitHealthy = async (timeoutMs = readyMs): Promise<void> => {
     const up = members.filter(isRunning);
     try {
-      await Promise.all(up.map((m) => pollUntil(`etcd ${m.name} on 127.0.0.1:${m.clientPort} to be healthy`, () => healthy(m.clientPort), timeoutMs, 100)));
+      await Promise.all(up.map((m) => pollUntil(`etcd ${m.name} on 127.0.0.1:${m.clientPort} to be healthy`, () => healthy(m.clientPort, tls), timeoutMs, 100)));
     } catch (e) {
       const dead = members.filter((m) => m.child !== undefined && !isRunning(m) && m.child.exitCode !== null);
       throw new Error(`${(e as Error).message}${dead.length ? `; exited: ${dead.map((m) => `${m.name}: ${logTail(m)}`).join('\n')}` : `; log: ${logTail(up[0]!)}`}`);
@@ -173,8 +198,8 @@ export async function startEtcd(opts: EtcdOptions = {}): Promise<EtcdCluster> {
 
   let stopped = false;
   const cluster: EtcdCluster = {
-    endpoints: members.map((m) => `http://127.0.0.1:${m.clientPort}`),
-    clusterUrl: `etcd://${members.map((m) => `127.0.0.1:${m.clientPort}`).join(',')}`,
+    endpoints: members.map((m) => `${scheme}://127.0.0.1:${m.clientPort}`),
+    clusterUrl: `${tls ? 'etcds' : 'etcd'}://${members.map((m) => `127.0.0.1:${m.clientPort}`).join(',')}`,
     dir,
     running: (i) => isRunning(member(i)),
     killMember: (i) => end(i, 'SIGKILL'),
@@ -183,7 +208,7 @@ export async function startEtcd(opts: EtcdOptions = {}): Promise<EtcdCluster> {
       const m = member(i);
       if (isRunning(m)) return;
       launch(m);
-      await pollUntil(`etcd ${m.name} to be healthy again`, () => healthy(m.clientPort), readyMs, 100);
+      await pollUntil(`etcd ${m.name} to be healthy again`, () => healthy(m.clientPort, tls), readyMs, 100);
     },
     waitHealthy,
     async stop() {
