@@ -71,7 +71,7 @@ export class EtcdStore implements StateStore {
   private readonly rootBuf: Buffer;
   private readonly timeoutMs: number;
   private readonly log: EtcdStoreLog;
-  /** Highest revision the watch has delivered (or the snapshot was taken at). */
+  /** Highest revision of a change the watch delivered (or the snapshot was taken at). */
   private seenRev = 0n;
   private gap = false;
   private closing = false;
@@ -257,10 +257,14 @@ export class EtcdStore implements StateStore {
     this.watcher = w;
     w.on('put', (kv) => this.remote(kv, true));
     w.on('delete', (kv) => this.remote(kv, false));
+    // The client emits a response's put/delete events before this. Events come in revision order, so once one at
+    // revision R was seen no older one can come: tombstones up to R can go. (Not the header's revision: events up
+    // to it may still be on their way to a watcher catching up.)
     w.on('data', (res) => {
-      const rev = BigInt(res.header.revision);
+      let rev = 0n;
+      for (const ev of res.events) if (BigInt(ev.kv.mod_revision) > rev) rev = BigInt(ev.kv.mod_revision);
       if (rev > this.seenRev) this.seenRev = rev;
-      this.mirror.prune(this.seenRev);
+      if (rev > 0n) this.mirror.prune(rev);
     });
     w.on('disconnected', (err) => {
       if (this.closing || this.gap) return;
