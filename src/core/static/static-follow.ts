@@ -37,10 +37,16 @@ const idOf = (v: unknown): number => (typeof v === 'number' ? v : -1);
 export class StaticFollower {
   private queue: Promise<void> = Promise.resolve();
 
+  /**
+   * `defer(dpid, key)`: true when this instance is itself changing that
+   * switch (its flow service is ahead of the store until its write is
+   * recorded); the key is then looked at again when that change is done.
+   */
   constructor(
     private readonly flows: FlowService,
     private readonly kv: KvStore,
     private readonly log: FollowLog,
+    private readonly defer: (dpid: bigint, key: string) => boolean = () => false,
   ) {}
 
   /**
@@ -49,18 +55,19 @@ export class StaticFollower {
    * replayed), one batch at a time; deletes of flows first, adds of flows
    * last, so groups and meters exist for the flows that use them.
    */
-  enqueue(keys: readonly string[]): Promise<void> {
+  enqueue(keys: readonly string[], undo = false): Promise<void> {
     const run = this.queue.then(async () => {
       const now = await Promise.all(keys.map(async (key): Promise<StoreChange> => ({ key, value: await this.kv.get(key) })));
       const rank = (c: StoreChange): number => (c.key.startsWith('flow/') ? (c.value === undefined ? 0 : 3) : c.value === undefined ? 1 : 2);
-      for (const c of now.sort((a, b) => rank(a) - rank(b))) await this.one(c);
+      for (const c of now.sort((a, b) => rank(a) - rank(b))) await this.one(c.key, undo);
     });
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async one(c: StoreChange): Promise<void> {
-    const [kind, dpidText, ...rest] = c.key.split('/');
+  /** `undo`: this instance takes back its own change (it is the one ahead of the store): never deferred. */
+  private async one(key: string, undo: boolean): Promise<void> {
+    const [kind, dpidText, ...rest] = key.split('/');
     const api = this.flows.api;
     let dpid: bigint;
     try {
@@ -68,6 +75,9 @@ export class StaticFollower {
     } catch {
       return;
     }
+    // Read and decide in one turn of the event loop: nothing can change the flow service in between.
+    const c: StoreChange = { key, value: await this.kv.get(key) };
+    if (!undo && this.defer(dpid, key)) return;
     const id = Number(rest[0]);
     let msgs: ApiMessage[] = [];
     let edit: ApiEdit = {};

@@ -65,10 +65,12 @@ const idOf = (v: unknown): number => (typeof v === 'number' ? v : -1);
 export class StaticStore {
   private readonly writes = new Set<Promise<unknown>>();
   private readonly follower: StaticFollower;
+  /** Switches this instance is changing now, and the keys whose store changes wait for that to end. */
+  private readonly busy = new Map<bigint, { n: number; skipped: Set<string> }>();
   private unfollow: (() => void) | undefined;
 
   constructor(private readonly deps: StaticStoreDeps) {
-    this.follower = new StaticFollower(deps.flows, deps.kv, deps.log);
+    this.follower = new StaticFollower(deps.flows, deps.kv, deps.log, (dpid, key) => this.deferred(dpid, key));
   }
 
   /** Load the stored state into the flow service (switches get it when they connect). */
@@ -143,6 +145,32 @@ export class StaticStore {
    * channel error.
    */
   async apply(dpid: bigint, msg: StaticChange): Promise<AppliedChange> {
+    const b = this.busy.get(dpid) ?? { n: 0, skipped: new Set<string>() };
+    this.busy.set(dpid, b);
+    b.n++;
+    try {
+      return await this.applyNow(dpid, msg);
+    } finally {
+      if (--b.n === 0) {
+        this.busy.delete(dpid);
+        if (b.skipped.size > 0) void this.follower.enqueue([...b.skipped]);
+      }
+    }
+  }
+
+  /**
+   * Whether a change of the store must wait because this instance is
+   * changing the same switch: until its own write is recorded the flow
+   * service is ahead of the store, and following the store would undo,
+   * for a moment, what is being sent. The key is looked at again after.
+   */
+  private deferred(dpid: bigint, key: string): boolean {
+    const b = this.busy.get(dpid);
+    b?.skipped.add(key);
+    return b !== undefined;
+  }
+
+  private async applyNow(dpid: bigint, msg: StaticChange): Promise<AppliedChange> {
     const api = this.deps.flows.api;
     if (msg.type === 'flow_mod') {
       if (msg.command === 'add') return this.addFlow(dpid, msg);
@@ -229,7 +257,7 @@ export class StaticStore {
     const p = this.deps.kv.batch(ops).then(
       () => undefined,
       async (e: unknown) => {
-        if (e instanceof StoreUnavailableError) await this.follower.enqueue(ops.map((o) => o.key)).catch(() => {});
+        if (e instanceof StoreUnavailableError) await this.follower.enqueue(ops.map((o) => o.key), true).catch(() => {});
         throw e;
       },
     );

@@ -82,3 +82,13 @@ t.test('the store refuses the write (etcd away): the switch is brought back, the
   await t.rejects(a.store.apply(1n, add(10, 5)), StoreUnavailableError);
   t.same(a.store.flows(1n)[0]!.instructions, add(10).instructions, 'a refused replacement puts the stored flow back');
 });
+
+t.test('changes of one switch in quick succession are not undone by their own echoes', async (t) => {
+  const shared = new MemoryStore();
+  const a = await instance(shared.namespace('api'));
+  await Promise.all([a.store.apply(1n, add(100, 1)), a.store.apply(1n, add(100, 2)), a.store.apply(1n, add(100, 3))]);
+  await a.store.flushed();
+  await new Promise((r) => setImmediate(r));
+  t.same(flowMods(a.link.sent).map((m) => (m.instructions[0] as unknown as { actions: { port: number }[] }).actions[0]!.port), [1, 2, 3], 'three adds, no flow sent back in between');
+  t.same((a.store.flows(1n)[0]!.instructions[0] as unknown as { actions: { port: number }[] }).actions[0]!.port, 3);
+});
