@@ -19,6 +19,16 @@ t.test('etcd store', { skip: missingTool(avail) }, async (t) => {
   t.teardown(() => etcd.stop());
   const make = (p = prefix(), timeoutMs?: number): EtcdStore => new EtcdStore({ endpoints: etcd.endpoints, prefix: p, ...(timeoutMs ? { timeoutMs } : {}) });
 
+  /** Two instances on one prefix, closed at the end of the test. */
+  const pair = async (t: Test): Promise<{ p: string; a: EtcdStore; b: EtcdStore }> => {
+    const p = prefix();
+    const a = make(p);
+    const b = make(p);
+    await Promise.all([a.open(), b.open()]);
+    t.teardown(() => Promise.all([a.close(), b.close()]));
+    return { p, a, b };
+  };
+
   storeContract(t, 'etcd', () => ({ store: make(), done: () => {} }));
 
   t.test('keys are laid out as <prefix>/state/<namespace>/<key>, JSON values', async (t) => {
@@ -32,11 +42,7 @@ t.test('etcd store', { skip: missingTool(avail) }, async (t) => {
   });
 
   t.test('two instances: ifAbsent lets exactly one of them take a key', async (t) => {
-    const p = prefix();
-    const a = make(p);
-    const b = make(p);
-    await Promise.all([a.open(), b.open()]);
-    t.teardown(() => Promise.all([a.close(), b.close()]));
+    const { p, a, b } = await pair(t);
     const na = a.namespace('ipam');
     const nb = b.namespace('ipam');
     for (let round = 0; round < 20; round++) {
@@ -53,11 +59,7 @@ t.test('etcd store', { skip: missingTool(avail) }, async (t) => {
   });
 
   t.test('a write on one instance reaches the other one\'s watchers and reads', async (t) => {
-    const p = prefix();
-    const a = make(p);
-    const b = make(p);
-    await Promise.all([a.open(), b.open()]);
-    t.teardown(() => Promise.all([a.close(), b.close()]));
+    const { p, a, b } = await pair(t);
     const seen: StoreChange[] = [];
     b.namespace('net').watch('net/', (c) => seen.push(c));
     await a.namespace('net').put('net/blue', { subnet: '10.1.0.0/24' });
@@ -70,11 +72,7 @@ t.test('etcd store', { skip: missingTool(avail) }, async (t) => {
   });
 
   t.test('container-net IPAM on two instances: 40 allocations at once, no address twice', async (t) => {
-    const p = prefix();
-    const a = make(p);
-    const b = make(p);
-    await Promise.all([a.open(), b.open()]);
-    t.teardown(() => Promise.all([a.close(), b.close()]));
+    const { p, a, b } = await pair(t);
     const na = new NetworkStore(a.namespace('container-net'));
     const nb = new NetworkStore(b.namespace('container-net'));
     await na.load();
