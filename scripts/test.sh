@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/lib/npm-deps.sh
 if [ "$(id -u)" = 0 ]; then
-  bash scripts/lib/ensure-packages.sh openvswitch-switch tshark mininet iproute2 iputils-ping openssl ethtool iperf3 docker.io busybox-static chromium python3-os-ken
+  bash scripts/lib/ensure-packages.sh openvswitch-switch tshark mininet iproute2 iputils-ping openssl ethtool iperf3 docker.io busybox-static chromium python3-os-ken etcd-server etcd-client
   bash scripts/lib/ovs.sh start
   bash scripts/lib/docker.sh start
 else

@@ -7,6 +7,7 @@ import { realClock, type Clock } from './core/clock.js';
 import { createCore, type Core } from './core/index.js';
 import type { AppDefinition } from './core/apps/app-context.js';
 import { LmdbStore } from './core/store/lmdb-store.js';
+import { clusterStore } from './cluster-store.js';
 import type { StateStore } from './core/store/types.js';
 import { PIPELINE } from './apps/pipeline.js';
 import { buildApi, type Api } from './northbound/api.js';
@@ -35,7 +36,7 @@ export interface ControllerOptions {
   readonly apps?: readonly AppDefinition[];
   readonly log?: Logger;
   readonly clock?: Clock;
-  /** The state store; default LMDB in `<stateDir>/state`. */
+  /** The state store; default etcd with config.cluster, else LMDB in `<stateDir>/state`. */
   readonly store?: StateStore;
   /** The per-switch role election; default etcd with config.cluster, else none (no role request is sent). */
   readonly coordinator?: Coordinator;
@@ -62,7 +63,7 @@ export function createController(opts: ControllerOptions = {}): Controller {
   const core = createCore({
     ...(coordinator ? { coordinator } : {}),
     southbound: server,
-    store: opts.store ?? new LmdbStore(join(config.stateDir, 'state')),
+    store: opts.store ?? (config.cluster ? clusterStore(config.cluster, log.child({ svc: 'store' })) : new LmdbStore(join(config.stateDir, 'state'))),
     clock,
     log,
     tables: PIPELINE,
@@ -72,7 +73,8 @@ export function createController(opts: ControllerOptions = {}): Controller {
     lldpIntervalMs: config.lldpIntervalMs,
     hostIdleMs: config.hostIdleMs,
     hostDetachedMs: config.hostDetachedMs,
-    legacyJournal: join(config.stateDir, 'static.jsonl'),
+    // A journal of a pre-store version is one instance's: a cluster starts from what etcd holds.
+    ...(config.cluster ? {} : { legacyJournal: join(config.stateDir, 'static.jsonl') }),
   });
 
   // Which events reach the log, and how bursts are summarised: src/core/event-log.ts.

@@ -124,6 +124,7 @@ export function createCore(o: CoreOptions): Core {
     clock, events, switches, flows, packets, topology, hosts, stats, claims, apps, staticFlows, store: o.store, channel: southbound, cluster,
     async start(enable) {
       await o.store.open();
+      log.info({ store: o.store.description }, 'state store open');
       await staticFlows.open();
       await coordinator?.start();
       for (const name of enable) await apps.enable(name);

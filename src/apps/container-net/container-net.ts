@@ -13,7 +13,7 @@ import { PIPELINE } from '../pipeline.js';
 import { DockerClient, DockerError, type ContainerInfo } from './docker-client.js';
 import { flowsFor } from './flows.js';
 import { macForIp, parseSubnet } from './ipam.js';
-import { NetworkStore } from './network-store.js';
+import { NetworkStore, type NetSnapshot } from './network-store.js';
 import { ensureBridge, setController } from './ovs-bridge.js';
 import { plugHostSide, unplug } from './plumbing.js';
 import { PluginServer } from './plugin-server.js';
@@ -48,6 +48,7 @@ export class ContainerNet implements App {
   docker!: DockerClient;
   private plugin: PluginServer | undefined;
   private syncing: Promise<void> = Promise.resolve();
+  private unfollow: (() => void) | undefined;
   private readonly isRoot = process.getuid?.() === 0;
 
   async start(ctx: AppContext): Promise<void> {
@@ -56,6 +57,7 @@ export class ContainerNet implements App {
     this.store = new NetworkStore(ctx.store);
     this.docker = new DockerClient(this.settings.dockerSocket);
     await this.store.load();
+    this.unfollow = this.store.follow((before, after) => this.changedElsewhere(before, after));
     for (const e of this.store.endpoints()) this.claim(e);
     ctx.packets.register({ name: 'container-net', kind: 'director', order: 50, process: (p) => this.onPacket(p.sw.dpid, p.inPort, p.msg.table_id, p.msg.match, p.data) });
     ctx.switches.onSwitchUp(() => this.sync());
@@ -75,6 +77,7 @@ export class ContainerNet implements App {
   }
 
   async stop(): Promise<void> {
+    this.unfollow?.();
     await this.plugin?.stop();
     await this.syncing;
   }
@@ -185,6 +188,29 @@ export class ContainerNet implements App {
   endpointDown(ep: Endpoint): void {
     this.ctx.events.emit('endpoint.detached', { network: ep.network, container: ep.container_name, ip: ep.ip });
     this.sync();
+  }
+
+  /**
+   * Another instance of the cluster changed networks or endpoints: tell
+   * the event stream what changed, as that instance did, and bring the
+   * flows to the new model (this instance may master the switches).
+   */
+  private changedElsewhere(before: NetSnapshot, after: NetSnapshot): void {
+    for (const [id, n] of after.networks) {
+      const old = before.networks.get(id);
+      if (old === undefined) this.announceNetwork(n);
+      else if (old.name !== n.name) this.ctx.events.emit('network.renamed', { from: old.name, to: n.name });
+    }
+    for (const [id, n] of before.networks) if (!after.networks.has(id)) this.ctx.events.emit('network.deleted', { name: n.name, subnet: n.subnet });
+    for (const [id, e] of after.endpoints) {
+      const old = before.endpoints.get(id);
+      if (old === undefined) {
+        this.claim(e);
+        this.ctx.events.emit('endpoint.attached', { network: e.network, container: e.container_name, ip: e.ip, mac: e.mac, dpid: e.dpid, port_no: e.port_no });
+      } else if (JSON.stringify(old) !== JSON.stringify(e)) this.ctx.events.emit('endpoint.updated', { network: e.network, container: e.container_name, ip: e.ip });
+    }
+    for (const [id, e] of before.endpoints) if (!after.endpoints.has(id)) this.ctx.events.emit('endpoint.detached', { network: e.network, container: e.container_name, ip: e.ip });
+    void this.sync();
   }
 
   // ---- helpers ----

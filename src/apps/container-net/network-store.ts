@@ -29,18 +29,32 @@ export interface NewNetwork {
   readonly docker_id?: string;
 }
 
+/** What the app shows of the model: networks and endpoints, for telling what another instance changed. */
+export interface NetSnapshot {
+  readonly networks: ReadonlyMap<number, Network>;
+  readonly endpoints: ReadonlyMap<string, Endpoint>;
+}
+
 export class NetworkStore {
-  private readonly nets = new Map<number, Network>();
-  private readonly pools = new Map<string, Pool>();
-  private readonly addrs = new Map<string, Map<string, Allocation>>();
-  private readonly eps = new Map<string, Endpoint>();
+  private nets = new Map<number, Network>();
+  private pools = new Map<string, Pool>();
+  private addrs = new Map<string, Map<string, Allocation>>();
+  private eps = new Map<string, Endpoint>();
   private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();
+  private reloadPending = false;
 
   constructor(private readonly kv: KvStore) {}
 
+  /** (Re)read the whole model from the store. */
   async load(): Promise<void> {
-    for (const e of await this.kv.list('')) {
+    const entries = await this.kv.list('');
+    this.nets = new Map();
+    this.pools = new Map();
+    this.addrs = new Map();
+    this.eps = new Map();
+    this.nextId = 1;
+    for (const e of entries) {
       const v = e.value as never;
       if (e.key === 'meta/next-id') this.nextId = v;
       else if (e.key.startsWith('net/')) this.nets.set((v as Network).id, v);
@@ -51,6 +65,33 @@ export class NetworkStore {
         this.poolAddrs(subnet).set((v as Allocation).ip, v);
       }
     }
+  }
+
+  /**
+   * Follow changes other writers make (another instance of a cluster): on
+   * any change the model is read again, in turn with this instance's own
+   * changes (so never halfway through one), and `fn` hears the before and
+   * after when they differ. This instance's own writes come back too and
+   * find the model already as the store has it: no call.
+   */
+  follow(fn: (before: NetSnapshot, after: NetSnapshot) => void): () => void {
+    return this.kv.watch('', () => {
+      if (this.reloadPending) return;
+      this.reloadPending = true;
+      setImmediate(() => {
+        void this.exclusive(async () => {
+          this.reloadPending = false;
+          const before = this.snapshot();
+          await this.load();
+          const after = this.snapshot();
+          if (!sameSnapshot(before, after)) fn(before, after);
+        });
+      });
+    });
+  }
+
+  snapshot(): NetSnapshot {
+    return { networks: new Map(this.nets), endpoints: new Map(this.eps) };
   }
 
   /** Run changes one at a time (an HTTP handler and a Docker call may race for the last address). */
@@ -109,7 +150,7 @@ export class NetworkStore {
 
   // ---- networks ----
 
-  async createNetwork(n: NewNetwork): Promise<Network> {
+  async createNetwork(n: NewNetwork, again = true): Promise<Network> {
     if (!NAME.test(n.name)) throw new NetError(400, 'invalid_name', `network name ${JSON.stringify(n.name)} must be 1-63 letters, digits, "_", "." or "-", starting with a letter or digit`);
     if (this.find(n.name)) throw new NetError(409, 'network_exists', `a network named ${n.name} already exists`);
     const s = parseSubnet(n.subnet);
@@ -123,7 +164,13 @@ export class NetworkStore {
     const ops: StoreOp[] = [put('meta/next-id', net.id + 1), put(`net/${net.id}`, net), put(`pool/${s.cidr}`, pool)];
     const gwTaken = this.addrs.get(s.cidr)?.has(gateway) === true;
     if (!gwTaken) ops.push(put(addrKey(s.cidr, gateway), { ip: gateway, use: 'gateway' } satisfies Allocation));
-    await this.commit(ops);
+    // Another instance may take the same id (or subnet) at the same moment: the guard lets one of us win;
+    // the other reads the model again and decides anew (a name or subnet now taken is a 409).
+    if (!(await this.kv.batch(ops, [`net/${net.id}`, ...(adopt ? [] : [`pool/${s.cidr}`])]))) {
+      await this.load();
+      if (again) return this.createNetwork(n, false);
+      throw new NetError(409, 'concurrent_change', 'another controller instance changed the networks at the same moment; retry');
+    }
     this.nextId = net.id + 1;
     this.nets.set(net.id, net);
     this.pools.set(s.cidr, pool);
@@ -171,7 +218,9 @@ export class NetworkStore {
     const s = parseSubnet(subnet);
     this.checkNoOverlap(s);
     const pool: Pool = { subnet: s.cidr, gateway: gatewayOf(s), docker_ipam: true };
-    await this.commit([put(`pool/${s.cidr}`, pool)]);
+    if (!(await this.kv.batch([put(`pool/${s.cidr}`, pool)], [`pool/${s.cidr}`]))) {
+      throw new NetError(409, 'subnet_overlaps', `subnet ${s.cidr} was just taken by another controller instance; pick a subnet that does not overlap`);
+    }
     this.pools.set(s.cidr, pool);
     return pool;
   }
@@ -303,4 +352,9 @@ export class NetworkStore {
   private async commit(ops: StoreOp[]): Promise<void> {
     await this.kv.batch(ops);
   }
+}
+
+function sameSnapshot(a: NetSnapshot, b: NetSnapshot): boolean {
+  const same = <K, V>(x: ReadonlyMap<K, V>, y: ReadonlyMap<K, V>): boolean => x.size === y.size && [...x].every(([k, v]) => JSON.stringify(y.get(k)) === JSON.stringify(v));
+  return same(a.networks, b.networks) && same(a.endpoints, b.endpoints);
 }

@@ -1,7 +1,5 @@
-import { decodeMessage, encodeMessage } from '../../openflow/codec.js';
 import { dpidToString } from '../../openflow/common.js';
 import { toJsonValue } from '../../openflow/json.js';
-import type { OfpMessage } from '../../openflow/message.js';
 import type { FlowMod } from '../../openflow/messages/flow-mod.js';
 import type { GroupMod } from '../../openflow/messages/group-mod.js';
 import type { MeterMod } from '../../openflow/messages/meter-mod.js';
@@ -10,9 +8,10 @@ import type { FlowService } from '../flows/flow-service.js';
 import type { ApiEdit, ApiMessage } from '../flows/api-owner.js';
 import { MAGIC_COOKIE, MAGIC_MASK } from '../flows/cookie.js';
 import { desiredOfFlowMod, flowModOfDesired, instructionsKey, slotOfStats, type DesiredFlow } from '../flows/flow-spec.js';
-import type { JsonValue, KvStore, StoreOp } from '../store/types.js';
+import { StoreUnavailableError, type JsonValue, type KvStore, type StoreOp } from '../store/types.js';
 import { canonicalMatch, forwardsToGroup, requestSelects } from './flow-filter.js';
 import { importLegacyJournal } from './legacy-journal.js';
+import { fromStored, StaticFollower } from './static-follow.js';
 
 export type StaticFlowMod = Omit<FlowMod, 'xid'>;
 export type StaticGroupMod = Omit<GroupMod, 'xid'>;
@@ -51,12 +50,6 @@ const groupKey = (dpid: bigint, id: number): string => `group/${dpidToString(dpi
 const meterKey = (dpid: bigint, id: number): string => `meter/${dpidToString(dpid)}/${id}`;
 const idOf = (v: unknown): number => (typeof v === 'number' ? v : -1);
 
-/** Decode a stored message (its JSON form) into the typed one: encoded and decoded once, at start-up only. */
-function fromStored<M extends OfpMessage>(v: JsonValue): Omit<M, 'xid'> {
-  const { xid: _x, ...rest } = decodeMessage(encodeMessage({ ...(v as object), xid: 0 } as OfpMessage)) as M;
-  return rest;
-}
-
 /**
  * Flows, groups and meters users created through the API (static state, as
  * Floodlight's static flow pusher keeps it). The desired state lives in the
@@ -71,8 +64,14 @@ function fromStored<M extends OfpMessage>(v: JsonValue): Omit<M, 'xid'> {
  */
 export class StaticStore {
   private readonly writes = new Set<Promise<unknown>>();
+  private readonly follower: StaticFollower;
+  /** Switches this instance is changing now, and the keys whose store changes wait for that to end. */
+  private readonly busy = new Map<bigint, { n: number; skipped: Set<string> }>();
+  private unfollow: (() => void) | undefined;
 
-  constructor(private readonly deps: StaticStoreDeps) {}
+  constructor(private readonly deps: StaticStoreDeps) {
+    this.follower = new StaticFollower(deps.flows, deps.kv, deps.log, (dpid, key) => this.deferred(dpid, key));
+  }
 
   /** Load the stored state into the flow service (switches get it when they connect). */
   async open(): Promise<void> {
@@ -88,7 +87,10 @@ export class StaticStore {
     // Keys are derived from the entry (a flow's slot), not trusted from the store: an entry written by an
     // older version, or imported, may be keyed differently, and is moved to its key now.
     const rekey: StoreOp[] = [];
-    for (const { key, value } of await kv.list()) {
+    const stored = await kv.list();
+    // From here on, changes other instances make (a networked store) reach the flow service and the switches.
+    this.unfollow = this.deps.kv.watch('', (c) => void this.follower.enqueue([c.key]));
+    for (const { key, value } of stored) {
       const [kind, dpidText] = key.split('/');
       try {
         const dpid = BigInt('0x' + dpidText);
@@ -143,6 +145,32 @@ export class StaticStore {
    * channel error.
    */
   async apply(dpid: bigint, msg: StaticChange): Promise<AppliedChange> {
+    const b = this.busy.get(dpid) ?? { n: 0, skipped: new Set<string>() };
+    this.busy.set(dpid, b);
+    b.n++;
+    try {
+      return await this.applyNow(dpid, msg);
+    } finally {
+      if (--b.n === 0) {
+        this.busy.delete(dpid);
+        if (b.skipped.size > 0) void this.follower.enqueue([...b.skipped]);
+      }
+    }
+  }
+
+  /**
+   * Whether a change of the store must wait because this instance is
+   * changing the same switch: until its own write is recorded the flow
+   * service is ahead of the store, and following the store would undo,
+   * for a moment, what is being sent. The key is looked at again after.
+   */
+  private deferred(dpid: bigint, key: string): boolean {
+    const b = this.busy.get(dpid);
+    b?.skipped.add(key);
+    return b !== undefined;
+  }
+
+  private async applyNow(dpid: bigint, msg: StaticChange): Promise<AppliedChange> {
     const api = this.deps.flows.api;
     if (msg.type === 'flow_mod') {
       if (msg.command === 'add') return this.addFlow(dpid, msg);
@@ -187,6 +215,7 @@ export class StaticStore {
 
   /** Wait for writes in flight (the controller is stopping). */
   close(): Promise<void> {
+    this.unfollow?.();
     return this.flushed();
   }
 
@@ -217,9 +246,21 @@ export class StaticStore {
     await this.record(deleted.map((key) => ({ op: 'delete', key })));
   }
 
+  /**
+   * Keep what was sent. When the store refuses (a cluster's etcd is away),
+   * the switch already has the change but no other instance would know:
+   * it is undone (the switch brought back to what the store holds) and the
+   * caller hears 503.
+   */
   private record(ops: readonly StoreOp[]): Promise<void> {
     if (ops.length === 0) return Promise.resolve();
-    const p = this.deps.kv.batch(ops).then(() => undefined);
+    const p = this.deps.kv.batch(ops).then(
+      () => undefined,
+      async (e: unknown) => {
+        if (e instanceof StoreUnavailableError) await this.follower.enqueue(ops.map((o) => o.key), true).catch(() => {});
+        throw e;
+      },
+    );
     this.writes.add(p);
     void p.finally(() => this.writes.delete(p)).catch(() => {});
     return p;

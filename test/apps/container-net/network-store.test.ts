@@ -119,3 +119,53 @@ t.test('LMDB: state survives a reopen, addresses are never handed out twice', as
   const n2 = await two.s.createNetwork({ name: 'red', subnet: '10.61.0.0/24', bridge: 'dkbr', driver: 'rest' });
   t.equal(n2.id, 2);
 });
+
+t.test('two writers on one store (two cluster instances): each follows the other, guards keep names, ids and addresses unique', async (t) => {
+  const mem = new MemoryStore();
+  await mem.open();
+  const a = new NetworkStore(mem.namespace('container-net'));
+  const b = new NetworkStore(mem.namespace('container-net'));
+  await Promise.all([a.load(), b.load()]);
+  const heard = { a: [] as string[], b: [] as string[] };
+  const describe = (before: { networks: ReadonlyMap<number, unknown>; endpoints: ReadonlyMap<string, unknown> }, after: typeof before): string =>
+    `nets ${before.networks.size}->${after.networks.size} eps ${before.endpoints.size}->${after.endpoints.size}`;
+  t.teardown(a.follow((x, y) => heard.a.push(describe(x, y))));
+  t.teardown(b.follow((x, y) => heard.b.push(describe(x, y))));
+  const settle = async (): Promise<void> => {
+    await new Promise((r) => setImmediate(r));
+    await Promise.all([a.exclusive(async () => {}), b.exclusive(async () => {})]);
+  };
+
+  // Same moment, same model, so the same next id: the guard lets one win, the other re-reads and takes the next id.
+  const [blue, red] = await Promise.all([
+    a.exclusive(() => a.createNetwork({ name: 'blue', subnet: '10.30.0.0/24', bridge: 'br', driver: 'rest' })),
+    b.exclusive(() => b.createNetwork({ name: 'red', subnet: '10.31.0.0/24', bridge: 'br', driver: 'rest' })),
+  ]);
+  t.not(blue.id, red.id, 'two networks, two ids');
+  await settle();
+  t.same(a.networks().map((n) => n.name), ['blue', 'red'], 'A sees the network B created');
+  t.same(b.networks().map((n) => n.name), ['blue', 'red'], 'B sees the network A created');
+  t.same(heard.a, ['nets 1->2 eps 0->0'], 'A heard only B\'s change');
+
+  const [r1, r2] = await Promise.all([
+    code(a.exclusive(() => a.createNetwork({ name: 'green', subnet: '10.32.0.0/24', bridge: 'br', driver: 'rest' }))),
+    code(b.exclusive(() => b.createNetwork({ name: 'green', subnet: '10.33.0.0/24', bridge: 'br', driver: 'rest' }))),
+  ]);
+  t.same([r1, r2].sort(), ['network_exists', 'resolved'], 'one name, one network');
+  await settle();
+
+  const [e1, e2] = await Promise.all([
+    code(a.exclusive(() => a.addEndpoint(ep('aa', 'blue', '10.30.0.2'), true))),
+    code(b.exclusive(() => b.addEndpoint(ep('bb', 'blue', '10.30.0.2'), true))),
+  ]);
+  t.same([e1, e2].sort(), ['address_taken', 'resolved'], 'one address, one endpoint');
+  await settle();
+  t.equal(a.endpoints('blue').length, 1);
+  t.same(b.endpoints('blue').map((e) => e.ip), ['10.30.0.2']);
+  t.equal(b.peekAddress('10.30.0.0/24'), '10.30.0.3', 'the follower hands out the next free address');
+  const before = heard.a.length;
+  await a.exclusive(() => a.createNetwork({ name: 'solo', subnet: '10.40.0.0/24', bridge: 'br', driver: 'rest' }));
+  await settle();
+  t.equal(heard.a.length, before, 'a writer does not hear its own write as a change');
+  t.equal(heard.b.at(-1), 'nets 3->4 eps 1->1', 'the other one does');
+});
