@@ -117,6 +117,7 @@ async function loadRun(kind: ControllerKind, how: { switches: number; window?: n
     const cpuS = ctl.cpu() - cpu0;
     const g = process.cpuUsage(gen0);
     const answered = c.matched - base.matched;
+    const byBuffer = c.byBuffer - base.byBuffer;
     stop();
     await fleet.drain(1500);
     const h = fleet.hist;
@@ -124,7 +125,7 @@ async function loadRun(kind: ControllerKind, how: { switches: number; window?: n
       kind, perLoop, median: median(perLoop), answered,
       p: { p50: h.quantile(0.5), p90: h.quantile(0.9), p99: h.quantile(0.99), p999: h.quantile(0.999), max: h.max },
       lost: c.lost - base.lost, unmatched: c.unmatched - base.unmatched, flowMods: c.flowMods - base.flowMods, packetOuts: c.packetOuts - base.packetOuts,
-      byBuffer: c.byBuffer - base.byBuffer, cpuS, genCpuS: (g.user + g.system) / 1e6, perCpuS: answered / Math.max(cpuS, 0.01), load: load(),
+      byBuffer, cpuS, genCpuS: (g.user + g.system) / 1e6, perCpuS: answered / Math.max(cpuS, 0.01), load: load(),
     };
   } finally {
     fleet.close();

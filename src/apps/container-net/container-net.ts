@@ -48,6 +48,8 @@ export class ContainerNet implements App {
   docker!: DockerClient;
   private plugin: PluginServer | undefined;
   private syncing: Promise<void> = Promise.resolve();
+  /** The pass queued behind the running one, not started yet. */
+  private queued: Promise<void> | undefined;
   private readonly isRoot = process.getuid?.() === 0;
 
   async start(ctx: AppContext): Promise<void> {
@@ -248,8 +250,15 @@ export class ContainerNet implements App {
 
   /** Bring every switch's container-net flows to what the model says (serialised; identical flows are not re-sent). */
   sync(): Promise<void> {
-    const run = this.syncing.then(() => this.syncNow());
+    // Asked again before the waiting pass started: that pass reads the state when it starts, so it serves this call
+    // too. A burst of switch-ups (a thousand switches connecting) is then a few passes, not one per switch (each O(switches)).
+    if (this.queued !== undefined) return this.queued;
+    const run = this.syncing.then(() => {
+      this.queued = undefined;
+      return this.syncNow();
+    });
     this.syncing = run.catch((e: unknown) => this.ctx.log.warn({ err: String(e) }, 'container-net flow sync failed'));
+    this.queued = this.syncing;
     return this.syncing;
   }
 

@@ -12,6 +12,7 @@ import { HostPlaces, MacTable } from './mac-table.js';
 import { TreeWatch } from './tree-watch.js';
 
 const ETH_LLDP = 0x88cc;
+const NO_DATA = Buffer.alloc(0);
 
 function isGroupMac(mac: string): boolean {
   // The I/G bit: broadcast and multicast destinations are flooded, never learned.
@@ -130,7 +131,14 @@ export class L2Switch implements App {
 
   /** Send what handling one packet-in decided: per switch one batch; the packet-out rides with its switch's flows, after them. */
   private flush(p: PacketInContext, out: { actions: Action[] } | undefined): void {
-    const po = out === undefined ? undefined : [{ type: 'packet_out' as const, buffer_id: 'no_buffer' as const, in_port: p.inPort, actions: out.actions, data: p.data }];
+    if (this.pending.size === 0) {
+      // No flow changed (every packet between known hosts): the packet-out alone, with nothing to order it after.
+      if (out !== undefined) this.ctx.packets.packetOut(p.sw.dpid, { inPort: p.inPort, actions: out.actions, data: p.data, bufferId: p.msg.buffer_id });
+      return;
+    }
+    // A packet the switch kept in a buffer is released by naming the buffer (OF 1.3.5 §7.3.7), not by sending it back.
+    const buffered = p.msg.buffer_id !== 'no_buffer';
+    const po = out === undefined ? undefined : [{ type: 'packet_out' as const, buffer_id: p.msg.buffer_id, in_port: p.inPort, actions: out.actions, data: buffered ? NO_DATA : p.data }];
     let sent = false;
     for (const [id, b] of this.pending) {
       const here = id === p.sw.id;
