@@ -194,16 +194,17 @@ export class L2Switch implements App {
     const remove = table.stopCatching(vlan, mac) ? [catchKey(vlan, mac)] : [];
     // Nothing changed and the flow is in place: nothing to send (the hot path: every packet from a known host).
     // One the switch refused or dropped is no longer desired, so it is sent again.
-    if (learned === 'same' && remove.length === 0 && this.ctx.flows.has(toDpid(id), dstKey(vlan, mac))) return;
+    if (learned === 'same' && remove.length === 0 && this.ctx.flows.has(toDpid(id), table.entry(vlan, mac)!.flowKey)) return;
     this.send(id, remove, [dstFlow(vlan, mac, port, this.opts)]);
   }
 
   /** Where switch `id` sends `mac`: what it learned, else where the host is attached, seen along the tree. */
   private portFor(id: string, vlan: number | null, mac: string): number | undefined {
-    const known = this.tables.get(id)?.portOf(vlan, mac);
-    if (known !== undefined) {
+    const entry = this.tables.get(id)?.entry(vlan, mac);
+    const known = entry?.port;
+    if (entry !== undefined && known !== undefined) {
       // Normally the flow exists and this packet raced it; one lost (refused, expired) is asked for again.
-      if (!this.ctx.flows.has(toDpid(id), dstKey(vlan, mac))) this.send(id, [], [dstFlow(vlan, mac, known, this.opts)]);
+      if (!this.ctx.flows.has(toDpid(id), entry.flowKey)) this.send(id, [], [dstFlow(vlan, mac, known, this.opts)]);
       return known;
     }
     const at = this.places.get(vlan, mac);
