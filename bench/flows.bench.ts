@@ -173,7 +173,11 @@ async function throughput(ks: ControllerKind[]): Promise<void> {
   ratios(rs, 'median');
   const sy = rs.find((r) => r.kind === 'switchyard');
   const ref = rs.find((r) => r.kind === 'reference');
-  if (sy && ref) console.log(`  target switchyard ≥ ${TARGETS.throughputVsReference}× reference: ${pass(sy.median >= TARGETS.throughputVsReference * ref.median)}`);
+  // Both must hold: answers/s alone flatters whichever process the scheduler favoured on a shared machine.
+  if (sy && ref) {
+    const t = TARGETS.throughputVsReference;
+    console.log(`  target switchyard ≥ ${t}× reference, in answers/s and in answers per controller CPU-second: ${pass(sy.median >= t * ref.median && sy.perCpuS >= t * ref.perCpuS)}`);
+  }
 }
 
 async function latency(ks: ControllerKind[]): Promise<void> {
