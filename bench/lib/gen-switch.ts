@@ -18,7 +18,7 @@ import { decodeMessage, encodeInto } from '../../src/openflow/codec.js';
 import { Writer } from '../../src/openflow/writer.js';
 import type { OfpMessage } from '../../src/openflow/message.js';
 import { internetChecksum } from '../../src/packet/checksum.js';
-import { portOf } from './emulated-switch.js';
+import { describeReply, portOf } from './emulated-switch.js';
 import type { LatencyHistogram } from './latency-histogram.js';
 
 export const NO_BUFFER = 0xffffffff;
@@ -318,13 +318,10 @@ export class GenSwitch {
   }
 
   private multipart(xid: number, body: Extract<OfpMessage, { type: 'multipart_request' }>['body']): void {
+    const ports = body.type === 'port_desc' ? Array.from({ length: PORTS }, (_, i) => portOf(this.dpid, i + 1)) : [];
+    const described = describeReply(xid, body.type, this.dpid, ports, 'cbench-style switch');
+    if (described) return this.send(described);
     switch (body.type) {
-      case 'port_desc':
-        this.send({ type: 'multipart_reply', xid, flags: [], body: { type: 'port_desc', ports: Array.from({ length: PORTS }, (_, i) => portOf(this.dpid, i + 1)) } });
-        return;
-      case 'desc':
-        this.send({ type: 'multipart_reply', xid, flags: [], body: { type: 'desc', mfr_desc: 'Switchyard bench', hw_desc: 'cbench-style switch', sw_desc: '1.0', serial_num: 'none', dp_desc: `gen s${this.dpid}` } });
-        return;
       case 'flow':
       case 'port_stats':
       case 'table':
