@@ -37,6 +37,13 @@ export function portOf(dpid: bigint, n: number): Port {
   return { port_no: n, hw_addr: mac, name: `e${dpid}-p${n}`, config: [], state: ['live'], curr: ['10gb_fd', 'copper'], advertised: [], supported: [], peer: [], curr_speed: 10_000_000, max_speed: 0 };
 }
 
+/** The handshake's PORT_DESC and DESC answers of a bench switch; undefined for any other request. */
+export function describeReply(xid: number, kind: string, dpid: bigint, ports: readonly Port[], hw: string): OfpMessage | undefined {
+  if (kind === 'port_desc') return { type: 'multipart_reply', xid, flags: [], body: { type: 'port_desc', ports } };
+  if (kind === 'desc') return { type: 'multipart_reply', xid, flags: [], body: { type: 'desc', mfr_desc: 'Switchyard bench', hw_desc: hw, sw_desc: '1.0', serial_num: 'none', dp_desc: `bench s${dpid}` } };
+  return undefined;
+}
+
 export class EmulatedSwitch {
   readonly ports: Port[];
   /** By table, priority and match (as JSON text). */
@@ -119,13 +126,9 @@ export class EmulatedSwitch {
   }
 
   private multipart(xid: number, body: Extract<OfpMessage, { type: 'multipart_request' }>['body']): void {
+    const described = describeReply(xid, body.type, this.dpid, this.ports, 'emulated switch');
+    if (described) return this.send(described);
     switch (body.type) {
-      case 'port_desc':
-        this.send({ type: 'multipart_reply', xid, flags: [], body: { type: 'port_desc', ports: this.ports } });
-        return;
-      case 'desc':
-        this.send({ type: 'multipart_reply', xid, flags: [], body: { type: 'desc', mfr_desc: 'Switchyard bench', hw_desc: 'emulated switch', sw_desc: '1.0', serial_num: 'none', dp_desc: `bench s${this.dpid}` } });
-        return;
       case 'flow': {
         const flows = this.dump(body);
         for (let i = 0; i === 0 || i < flows.length; i += FLOWS_PER_PART) {

@@ -104,7 +104,7 @@ export function createCore(o: CoreOptions): Core {
     name: 'hosts',
     kind: 'observer',
     process: (c) => {
-      if (c.handledBy !== 'topology') hosts.handlePacketIn(c.sw, c.msg);
+      if (c.handledBy !== 'topology') hosts.notePacketIn(c.sw, c.msg);
     },
   });
 

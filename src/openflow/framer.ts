@@ -3,6 +3,7 @@ import { OFP_HEADER_LEN } from './common.js';
 
 /** Largest possible frame: ofp_header.length is 16 bits. */
 export const MAX_FRAME = 0xffff;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * TCP chunks in, whole OpenFlow frames out. Frames handed to `onFrame` are
@@ -10,7 +11,12 @@ export const MAX_FRAME = 0xffff;
  * most one partial frame (≤ 64 KiB) is ever held, whatever the peer sends.
  */
 export class Framer {
-  private readonly pending = Buffer.allocUnsafe(MAX_FRAME);
+  /**
+   * The partial frame: allocated when one is first needed and grown to the
+   * largest frame seen (at most 64 KiB), so a thousand quiet connections do
+   * not hold 64 MiB between them.
+   */
+  private pending = EMPTY;
   private have = 0;
   private dead: CodecError | undefined;
 
@@ -26,6 +32,7 @@ export class Framer {
     if (this.have > 0) {
       if (this.have < OFP_HEADER_LEN) {
         const n = Math.min(OFP_HEADER_LEN - this.have, chunk.length);
+        this.room(OFP_HEADER_LEN);
         chunk.copy(this.pending, this.have, 0, n);
         this.have += n;
         off = n;
@@ -33,6 +40,7 @@ export class Framer {
       }
       const len = this.pending.readUInt16BE(2);
       if (len < OFP_HEADER_LEN) this.kill(len, this.pending);
+      this.room(len);
       const n = Math.min(len - this.have, chunk.length - off);
       chunk.copy(this.pending, this.have, off, off + n);
       this.have += n;
@@ -49,9 +57,19 @@ export class Framer {
       off += len;
     }
     if (off < chunk.length) {
+      const rest = chunk.length - off;
+      this.room(rest >= OFP_HEADER_LEN ? (chunk[off + 2]! << 8) | chunk[off + 3]! : OFP_HEADER_LEN);
       chunk.copy(this.pending, 0, off);
       this.have = chunk.length - off;
     }
+  }
+
+  /** Make the partial-frame buffer hold at least `n` bytes, keeping what it has. */
+  private room(n: number): void {
+    if (this.pending.length >= n) return;
+    const next = Buffer.allocUnsafe(Math.min(MAX_FRAME, Math.max(n, 2 * this.pending.length, 256)));
+    this.pending.copy(next, 0, 0, this.have);
+    this.pending = next;
   }
 
   private kill(len: number, at: Buffer): never {

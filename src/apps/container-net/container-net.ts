@@ -49,6 +49,8 @@ export class ContainerNet implements App {
   private plugin: PluginServer | undefined;
   private syncing: Promise<void> = Promise.resolve();
   private unfollow: (() => void) | undefined;
+  /** The pass queued behind the running one, not started yet. */
+  private queued: Promise<void> | undefined;
   private readonly isRoot = process.getuid?.() === 0;
 
   async start(ctx: AppContext): Promise<void> {
@@ -60,7 +62,9 @@ export class ContainerNet implements App {
     this.unfollow = this.store.follow((before, after) => this.changedElsewhere(before, after));
     for (const e of this.store.endpoints()) this.claim(e);
     ctx.packets.register({ name: 'container-net', kind: 'director', order: 50, process: (p) => this.onPacket(p.sw.dpid, p.inPort, p.msg.table_id, p.msg.match, p.data) });
-    ctx.switches.onSwitchUp(() => this.sync());
+    // A switch that comes up needs only its own flows (links coming up re-sync everything): with a thousand
+    // switches connecting, a full pass per switch-up was most of the controller's handshake time.
+    ctx.switches.onSwitchUp((sw) => void this.syncSwitch(hex(sw.dpid)));
     ctx.events.on('link.up', () => this.sync());
     ctx.events.on('link.down', () => this.sync());
     ctx.events.on('openflow.listening', () => void this.pointBridges());
@@ -274,8 +278,23 @@ export class ContainerNet implements App {
 
   /** Bring every switch's container-net flows to what the model says (serialised; identical flows are not re-sent). */
   sync(): Promise<void> {
-    const run = this.syncing.then(() => this.syncNow());
+    // Asked again before the waiting pass started: that pass reads the state when it starts, so it serves this call
+    // too. A burst of switch-ups (a thousand switches connecting) is then a few passes, not one per switch (each O(switches)).
+    if (this.queued !== undefined) return this.queued;
+    const run = this.syncing.then(() => {
+      this.queued = undefined;
+      return this.syncNow();
+    });
     this.syncing = run.catch((e: unknown) => this.ctx.log.warn({ err: String(e) }, 'container-net flow sync failed'));
+    this.queued = this.syncing;
+    return this.syncing;
+  }
+
+  /** One switch's flows only, in turn with the full passes; a full pass already waiting covers it. */
+  private syncSwitch(d: string): Promise<void> {
+    if (this.queued !== undefined) return this.queued;
+    const run = this.syncing.then(() => this.syncOne(d, this.store.networks(), this.store.endpoints()));
+    this.syncing = run.catch((e: unknown) => this.ctx.log.warn({ switch: d, err: String(e) }, 'container-net flow sync failed'));
     return this.syncing;
   }
 
@@ -283,15 +302,17 @@ export class ContainerNet implements App {
     const nets = this.store.networks();
     const eps = this.store.endpoints();
     const dpids = new Set<string>([...this.ctx.switches.all().map((s) => hex(s.dpid)), ...eps.map((e) => e.dpid), ...this.ctx.flows.list().map((f) => hex(f.dpid))]);
+    await Promise.all([...dpids].map((d) => this.syncOne(d, nets, eps)));
+  }
+
+  private async syncOne(d: string, nets: ReturnType<NetworkStore['networks']>, eps: ReturnType<NetworkStore['endpoints']>): Promise<void> {
     const nextHop = (from: string, to: string): number | undefined => this.ctx.topology.shortestPath(BigInt('0x' + from), BigInt('0x' + to))?.[0]?.outPort;
-    await Promise.all([...dpids].map(async (d) => {
-      const dp = BigInt('0x' + d);
-      const want = flowsFor(d, nets, eps, nextHop);
-      const keys = new Set(want.map((f) => f.key));
-      const stale = this.ctx.flows.list(dp).map((f) => f.key).filter((k) => !keys.has(k));
-      if (want.length === 0 && stale.length === 0) return;
-      await this.ctx.flows.apply(dp, { remove: stale, install: want });
-    }));
+    const dp = BigInt('0x' + d);
+    const want = flowsFor(d, nets, eps, nextHop);
+    const keys = new Set(want.map((f) => f.key));
+    const stale = this.ctx.flows.list(dp).map((f) => f.key).filter((k) => !keys.has(k));
+    if (want.length === 0 && stale.length === 0) return;
+    await this.ctx.flows.apply(dp, { remove: stale, install: want });
   }
 
   private onPacket(dpid: bigint, inPort: number, tableId: number, match: Match, data: Buffer): boolean {

@@ -74,7 +74,8 @@ export class Forwarding implements App {
   /** Per switch one batch of what this packet-in changed; the packet-out rides with its own switch's flows, after them. */
   private flush(p: PacketInContext, out: readonly number[] | undefined): void {
     const po = out === undefined || out.length === 0 ? undefined
-      : [{ type: 'packet_out' as const, buffer_id: 'no_buffer' as const, in_port: p.inPort, actions: out.map((port) => ({ type: 'output' as const, port, max_len: 0 })), data: p.data }];
+      // A buffered packet is released by its buffer_id (OF 1.3.5 §7.3.7), without sending the data back.
+      : [{ type: 'packet_out' as const, buffer_id: p.msg.buffer_id, in_port: p.inPort, actions: out.map((port) => ({ type: 'output' as const, port, max_len: 0 })), data: p.msg.buffer_id === 'no_buffer' ? p.data : Buffer.alloc(0) }];
     let sent = false;
     for (const [dpid, b] of this.pending) {
       const here = dpid === p.sw.id;

@@ -34,8 +34,8 @@ export const floodKey = (port: number): string => `flood/${port}`;
 type Topology = AppContext['topology'];
 
 /** The flood flow of each up port of one switch. */
-export function floodFlows(sw: SwitchView, topo: Topology, priority: number): FlowSpec[] {
-  const tree = topo.spanningTree().get(sw.id);
+export function floodFlows(sw: SwitchView, topo: Topology, priority: number, spanning: ReadonlyMap<string, ReadonlySet<number>> = topo.spanningTree()): FlowSpec[] {
+  const tree = spanning.get(sw.id);
   const out: FlowSpec[] = [];
   for (const p of [...sw.ports.values()].sort((a, b) => Number(a.port_no) - Number(b.port_no))) {
     if (!isSwitchPort(p) || !portIsUp(p)) continue;
@@ -96,8 +96,10 @@ export class InSwitchFlood {
 
   private settle(): void {
     this.timer = undefined;
+    // One tree for all: it is a map over every switch, so building it per switch made a settle O(n²) (5,000 switches: seconds of blocked loop).
+    const spanning = this.ctx.topology.spanningTree();
     for (const sw of this.ctx.switches.all()) {
-      const specs = floodFlows(sw, this.ctx.topology, this.priority);
+      const specs = floodFlows(sw, this.ctx.topology, this.priority, spanning);
       const keep = new Set(specs.map((s) => s.key!));
       const stale = (this.installed.get(sw.id) ?? []).filter((k) => !keep.has(k));
       this.installed.set(sw.id, [...keep]);

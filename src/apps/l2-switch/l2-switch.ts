@@ -12,13 +12,20 @@ import { HostPlaces, MacTable } from './mac-table.js';
 import { TreeWatch } from './tree-watch.js';
 
 const ETH_LLDP = 0x88cc;
+const NO_DATA = Buffer.alloc(0);
 
 function isGroupMac(mac: string): boolean {
   // The I/G bit: broadcast and multicast destinations are flooded, never learned.
   return (parseInt(mac.slice(0, 2), 16) & 1) === 1;
 }
 
-const toDpid = (id: string): bigint => BigInt('0x' + id);
+const dpids = new Map<string, bigint>();
+/** Ids come from connected switches, so the memo holds one entry per switch seen (the hot path parsed one per packet). */
+const toDpid = (id: string): bigint => {
+  let d = dpids.get(id);
+  if (d === undefined) dpids.set(id, (d = BigInt('0x' + id)));
+  return d;
+};
 
 /**
  * L2 learning switch that is safe on topologies with loops: unknown and
@@ -124,7 +131,14 @@ export class L2Switch implements App {
 
   /** Send what handling one packet-in decided: per switch one batch; the packet-out rides with its switch's flows, after them. */
   private flush(p: PacketInContext, out: { actions: Action[] } | undefined): void {
-    const po = out === undefined ? undefined : [{ type: 'packet_out' as const, buffer_id: 'no_buffer' as const, in_port: p.inPort, actions: out.actions, data: p.data }];
+    if (this.pending.size === 0) {
+      // No flow changed (every packet between known hosts): the packet-out alone, with nothing to order it after.
+      if (out !== undefined) this.ctx.packets.packetOut(p.sw.dpid, { inPort: p.inPort, actions: out.actions, data: p.data, bufferId: p.msg.buffer_id });
+      return;
+    }
+    // A packet the switch kept in a buffer is released by naming the buffer (OF 1.3.5 §7.3.7), not by sending it back.
+    const buffered = p.msg.buffer_id !== 'no_buffer';
+    const po = out === undefined ? undefined : [{ type: 'packet_out' as const, buffer_id: p.msg.buffer_id, in_port: p.inPort, actions: out.actions, data: buffered ? NO_DATA : p.data }];
     let sent = false;
     for (const [id, b] of this.pending) {
       const here = id === p.sw.id;
@@ -141,10 +155,11 @@ export class L2Switch implements App {
     if (isPacketError(eth) || eth.ethertype === ETH_LLDP) return false;
     const { sw, inPort } = p;
     const topo = this.ctx.topology;
-    const flood = topo.floodPorts(sw.dpid, inPort);
     const interSwitch = topo.isInterSwitchPort(sw.dpid, inPort);
+    // Only a flood, or the loop check of a packet from another switch, needs the flood ports (the hot path, a known destination, does not).
+    let flood = interSwitch ? topo.floodPorts(sw.dpid, inPort) : undefined;
     // Arrived over a link that is not on the tree: a loop copy; drop it, and learn nothing from it.
-    if (flood.length === 0 && interSwitch && topo.spanningTree().get(sw.id)?.has(inPort) !== true) return true;
+    if (flood?.length === 0 && interSwitch && topo.spanningTree().get(sw.id)?.has(inPort) !== true) return true;
 
     const vlan = eth.vlans[0]?.vid ?? null;
     if (!isGroupMac(eth.src)) this.learn(sw.id, vlan, eth.src, inPort, !interSwitch);
@@ -155,6 +170,7 @@ export class L2Switch implements App {
     // The segment it came from already carried it to its destination.
     if (outPort === inPort) return true;
     if (outPort !== undefined) return { actions: [{ type: 'output', port: outPort, max_len: 0 }] };
+    flood ??= topo.floodPorts(sw.dpid, inPort);
     if (flood.length === 0) return true;
     // The destination may be attached to any switch with edge ports: those ask for its next packet.
     if (!isGroupMac(eth.dst) && flood.some((port) => !topo.isInterSwitchPort(sw.dpid, port)) && this.table(sw.id).startCatching(vlan, eth.dst)) {
@@ -174,18 +190,21 @@ export class L2Switch implements App {
   /** Switch `id` sends `mac` out of `port` from now on: its flow says so, and a catch for it has done its job. */
   private teach(id: string, vlan: number | null, mac: string, port: number): void {
     const table = this.table(id);
-    table.learn(vlan, mac, port);
+    const learned = table.learn(vlan, mac, port);
     const remove = table.stopCatching(vlan, mac) ? [catchKey(vlan, mac)] : [];
-    // Sent even when nothing changed: the flow service drops identical flows, and re-sends one the switch refused.
+    // Nothing changed and the flow is in place: nothing to send (the hot path: every packet from a known host).
+    // One the switch refused or dropped is no longer desired, so it is sent again.
+    if (learned === 'same' && remove.length === 0 && this.ctx.flows.has(toDpid(id), table.entry(vlan, mac)!.flowKey)) return;
     this.send(id, remove, [dstFlow(vlan, mac, port, this.opts)]);
   }
 
   /** Where switch `id` sends `mac`: what it learned, else where the host is attached, seen along the tree. */
   private portFor(id: string, vlan: number | null, mac: string): number | undefined {
-    const known = this.tables.get(id)?.portOf(vlan, mac);
-    if (known !== undefined) {
-      // Normally the flow exists and this packet raced it; re-asking costs nothing and repairs a lost one.
-      this.send(id, [], [dstFlow(vlan, mac, known, this.opts)]);
+    const entry = this.tables.get(id)?.entry(vlan, mac);
+    const known = entry?.port;
+    if (entry !== undefined && known !== undefined) {
+      // Normally the flow exists and this packet raced it; one lost (refused, expired) is asked for again.
+      if (!this.ctx.flows.has(toDpid(id), entry.flowKey)) this.send(id, [], [dstFlow(vlan, mac, known, this.opts)]);
       return known;
     }
     const at = this.places.get(vlan, mac);

@@ -124,6 +124,11 @@ export class FlowService implements OwnerHost, ApiHost {
   }
 
   /** @internal via OwnerHandle */
+  has(h: OwnerHandle, dpid: bigint, key: string): boolean {
+    return this.states.get(dpid)?.desired.get(h.name, key) !== undefined;
+  }
+
+  /** @internal via OwnerHandle */
   apply(h: OwnerHandle, dpid: bigint, b: FlowBatch): Promise<void> {
     const st = this.state(dpid);
     const deletes: DesiredFlow[] = [];

@@ -27,6 +27,8 @@ export interface FlowOwner {
   list(dpid?: bigint): DesiredFlow[];
   /** The key a spec without `key` gets (for remove). */
   keyOf(spec: FlowSpec): string;
+  /** Whether this owner's flow `key` is desired on the switch (sent and not refused, expired or removed): a cheap check before rebuilding a spec that would be deduplicated anyway. */
+  has(dpid: bigint, key: string): boolean;
 }
 
 /** What an OwnerHandle needs of the service (kept narrow so the handle stays a thin forwarding class). */
@@ -35,6 +37,7 @@ export interface OwnerHost {
   removeAll(h: OwnerHandle, dpid: bigint | undefined): Promise<void>;
   list(h: OwnerHandle, dpid: bigint | undefined): DesiredFlow[];
   keyOf(spec: FlowSpec): string;
+  has(h: OwnerHandle, dpid: bigint, key: string): boolean;
 }
 
 /** FlowOwner as a class, not closures: one object per owner, methods on the prototype. */
@@ -62,5 +65,8 @@ export class OwnerHandle implements FlowOwner {
   }
   keyOf(spec: FlowSpec): string {
     return this.svc.keyOf(spec);
+  }
+  has(dpid: bigint, key: string): boolean {
+    return this.svc.has(this, dpid, key);
   }
 }

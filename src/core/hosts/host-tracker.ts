@@ -124,17 +124,32 @@ export class HostTracker {
    * the host record it learned or refreshed, if any.
    */
   handlePacketIn(sw: { readonly id: string }, pi: PacketIn): HostRecord | undefined {
+    const h = this.learnFrom(sw, pi);
+    return h && record(h);
+  }
+
+  /** handlePacketIn without building the record (the packet-in observer's hot path). */
+  notePacketIn(sw: { readonly id: string }, pi: PacketIn): void {
+    this.learnFrom(sw, pi);
+  }
+
+  private learnFrom(sw: { readonly id: string }, pi: PacketIn): Host | undefined {
     let inPort: number | undefined;
     for (const f of pi.match) if ('field' in f && f.field === 'in_port') inPort = typeof f.value === 'number' ? f.value : undefined;
     // Reserved ports (LOCAL, CONTROLLER...) are not where a host is attached.
     if (inPort === undefined || inPort >= 0xffffff00) return undefined;
     if (this.deps.topology.isInterSwitchPort(sw.id, inPort)) return undefined;
     const s = sightingOf(pi.data);
-    return s && this.observe(sw.id, inPort, s);
+    return s && this.learn(sw.id, inPort, s);
   }
 
   /** Learn from a sighting at (dpid, port); also usable by other sources (a DHCP server app, static config). */
   observe(dpid: string, port: number, s: Sighting): HostRecord | undefined {
+    const h = this.learn(dpid, port, s);
+    return h && record(h);
+  }
+
+  private learn(dpid: string, port: number, s: Sighting): Host | undefined {
     // Our own probes' source: only ever sent by us, never a host.
     if (s.mac === PROBE_MAC) return undefined;
     const now = this.deps.clock.now();
@@ -169,7 +184,7 @@ export class HostTracker {
     else if (wasDetached) this.deps.events.emit('host.updated', updatedData(h, 'attached'));
     else if (gained) this.deps.events.emit('host.updated', updatedData(h, 'address'));
     if (s.arpTarget !== undefined) this.prober?.asked(s.arpTarget);
-    return record(h);
+    return h;
   }
 
   /**
@@ -243,6 +258,8 @@ export class HostTracker {
 
   /** True when the address is new to this host. */
   private claim(h: Host, family: 'ipv4' | 'ipv6', ip: string): boolean {
+    // Already this host's newest address: nothing changes (every packet of a known host).
+    if (h[family][h[family].length - 1] === ip && this.ipOwner.get(ip) === h.mac) return false;
     const isNew = !h[family].includes(ip);
     const owner = this.ipOwner.get(ip);
     if (owner !== undefined && owner !== h.mac) {

@@ -34,6 +34,8 @@ export interface PacketProcessor {
 
 export interface PacketOutSpec {
   readonly inPort?: PortNo;
+  /** A packet the switch buffered (a packet-in's buffer_id): released by naming it, and `data` is not sent. */
+  readonly bufferId?: number | 'no_buffer';
   readonly actions: readonly Action[];
   readonly data: Buffer;
 }
@@ -42,9 +44,29 @@ export interface PacketServiceLog {
   warn(obj: object, msg: string): void;
 }
 
+const NO_DATA = Buffer.alloc(0);
+
 function inPortOf(msg: PacketIn): number {
   for (const f of msg.match) if ('field' in f && f.field === 'in_port') return typeof f.value === 'number' ? f.value : 0;
   return 0;
+}
+
+/** One packet-in's context; the notes map is made only for a processor that uses it (most packets never need one). */
+class Context implements PacketInContext {
+  readonly inPort: number;
+  readonly data: Buffer;
+  handledBy: string | undefined = undefined;
+  private notesMap: Map<string, unknown> | undefined;
+  constructor(
+    readonly sw: SwitchView,
+    readonly msg: PacketIn,
+  ) {
+    this.inPort = inPortOf(msg);
+    this.data = msg.data;
+  }
+  get notes(): Map<string, unknown> {
+    return (this.notesMap ??= new Map());
+  }
 }
 
 /** Packet-ins through ordered processors, and packet-outs. */
@@ -77,13 +99,14 @@ export class PacketService {
     const sw = this.switches.get(dpid);
     if (!sw || !this.switches.writable(dpid)) return false;
     this.counters.packetOuts++;
-    return sw.link.send({ type: 'packet_out', xid: sw.link.xid(), buffer_id: 'no_buffer', in_port: spec.inPort ?? 'controller', actions: spec.actions, data: spec.data });
+    const buffered = spec.bufferId !== undefined && spec.bufferId !== 'no_buffer';
+    return sw.link.send({ type: 'packet_out', xid: sw.link.xid(), buffer_id: spec.bufferId ?? 'no_buffer', in_port: spec.inPort ?? 'controller', actions: spec.actions, data: buffered ? NO_DATA : spec.data });
   }
 
   /** Visible for tests and benchmarks: run one packet-in through the processors. */
   dispatch(sw: SwitchRecord, msg: PacketIn): PacketInContext {
     this.counters.packetIns++;
-    const ctx: PacketInContext = { sw, msg, inPort: inPortOf(msg), data: msg.data, handledBy: undefined, notes: new Map() };
+    const ctx: PacketInContext = new Context(sw, msg);
     for (const p of this.advisors) this.run(p, ctx);
     for (const p of this.directors) {
       if (this.run(p, ctx)) {
