@@ -12,6 +12,7 @@ import { PIPELINE } from './apps/pipeline.js';
 import { buildApi, type Api } from './northbound/api.js';
 import type { ControllerConfig } from './config.js';
 import { defaults } from './config.js';
+import { LogSummaries } from './core/log-summary.js';
 
 /** The running controller: its core, the OpenFlow listener and the REST API, for the CLI and tests. */
 export interface Controller extends Core {
@@ -42,6 +43,7 @@ export function createController(opts: ControllerOptions = {}): Controller {
   const config: ControllerConfig = { ...defaults, ...opts.config };
   const log = opts.log ?? createLog({ level: config.logLevel, format: config.logFormat, secrets: config.http.tokens ?? [] });
   const clock = opts.clock ?? realClock;
+  const logSummaries = new LogSummaries(clock);
   const server = new OpenFlowServer({
     port: config.of.port,
     host: config.of.address,
@@ -52,7 +54,8 @@ export function createController(opts: ControllerOptions = {}): Controller {
     frameTimeoutMs: config.frameTimeoutMs,
     maxUnidentified: config.maxPendingSwitches,
     missSendLen: config.missSendLen,
-    log: openflowLog(log.child({ svc: 'openflow' })),
+    maxPacketInsPerSec: config.packetInRate,
+    log: logSummaries.wrap(openflowLog(log.child({ svc: 'openflow' }))),
   });
   const core = createCore({
     southbound: server,
@@ -67,6 +70,10 @@ export function createController(opts: ControllerOptions = {}): Controller {
     hostIdleMs: config.hostIdleMs,
     hostDetachedMs: config.hostDetachedMs,
     legacyJournal: join(config.stateDir, 'static.jsonl'),
+    logSummaries,
+    hostCaps: { maxPerSwitch: config.maxHostsPerSwitch, maxTotal: config.maxHosts },
+    pendingCaps: { maxPerSwitch: config.maxPendingFlowsPerSwitch, maxTotal: config.maxPendingFlows },
+    packetInMeter: config.packetInMeter,
   });
 
   // Which events reach the log, and how bursts are summarised: src/core/event-log.ts.

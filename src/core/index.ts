@@ -11,6 +11,10 @@ import { EventBus } from './events.js';
 import { FlowService } from './flows/flow-service.js';
 import type { TableDecl } from './flows/tables.js';
 import { HostTracker } from './hosts/host-tracker.js';
+import type { HostCapOptions } from './hosts/host-caps.js';
+import type { PendingCapOptions } from './flows/pending-caps.js';
+import { LogSummaries } from './log-summary.js';
+import { PacketInMeter } from './flows/packet-in-meter.js';
 import { PacketService } from './packets/packet-service.js';
 import { PortClaims } from './ports/port-claims.js';
 import type { Southbound } from './southbound.js';
@@ -42,6 +46,13 @@ export interface CoreOptions {
   readonly legacyJournal?: string;
   /** Replay buffer of the event bus (events a client can resume from). */
   readonly eventReplay?: number;
+  /** Caps on tracked hosts and on flow batches waiting for a barrier (issue 15 item 2). */
+  readonly hostCaps?: HostCapOptions;
+  readonly pendingCaps?: PendingCapOptions;
+  /** Summarises per-packet warnings; pass one to share it with the OpenFlow listener's log. */
+  readonly logSummaries?: LogSummaries;
+  /** Packets/s of the OFPM_CONTROLLER meter set on switches with meters; 0 or absent: none. */
+  readonly packetInMeter?: number;
 }
 
 /** The channel as metrics see it: counters over every connection, and how many are open. */
@@ -66,17 +77,22 @@ export interface Core {
   readonly staticFlows: StaticStore;
   readonly store: StateStore;
   readonly channel: ChannelView;
+  /** Per-packet warnings folded into summary lines (counted for /metrics). */
+  readonly logSummaries: LogSummaries;
+  readonly packetInMeter: PacketInMeter;
   /** Open the store, load users' state, enable these apps, start polling. */
   start(apps: readonly string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
 export function createCore(o: CoreOptions): Core {
-  const { clock, log, southbound } = o;
+  const { clock, southbound } = o;
+  const logSummaries = o.logSummaries ?? new LogSummaries(clock);
+  const log = logSummaries.wrap(o.log);
   const events = new EventBus(clock, o.eventReplay ?? 10_000, (err) => log.warn({ err: String(err) }, 'event listener failed'));
   const switches = new SwitchRegistry(southbound, events, clock);
-  const flows = new FlowService({ switches, events, clock, log: log.child({ svc: 'flows' }), ...(o.tables ? { tables: o.tables } : {}) });
-  const packets = new PacketService(switches, log.child({ svc: 'packets' }));
+  const flows = new FlowService({ switches, events, clock, log: logSummaries.wrap(log.child({ svc: 'flows' })), ...(o.tables ? { tables: o.tables } : {}), ...(o.pendingCaps && { pendingCaps: o.pendingCaps }) });
+  const packets = new PacketService(switches, logSummaries.wrap(log.child({ svc: 'packets' })));
   const claims = new PortClaims(events);
   const topology = new TopologyService({ switches, events, clock, claims, log: log.child({ svc: 'topology' }) }, { probeIntervalMs: o.lldpIntervalMs });
   const hosts = new HostTracker({
@@ -84,9 +100,10 @@ export function createCore(o: CoreOptions): Core {
     probe: (dpid, port, frame) => {
       packets.packetOut(BigInt(`0x${dpid}`), { actions: [{ type: 'output', port, max_len: 0 }], data: frame });
     },
-  }, { idleTimeoutMs: o.hostIdleMs, ...(o.hostDetachedMs !== undefined && { detachedTimeoutMs: o.hostDetachedMs }) });
-  const stats = new StatsService({ switches, events, clock, intervalMs: o.statsIntervalMs, naming: flows, log: log.child({ svc: 'stats' }) });
+  }, { idleTimeoutMs: o.hostIdleMs, ...(o.hostDetachedMs !== undefined && { detachedTimeoutMs: o.hostDetachedMs }), ...(o.hostCaps && { caps: o.hostCaps }) });
+  const stats = new StatsService({ switches, events, clock, intervalMs: o.statsIntervalMs, naming: flows, log: logSummaries.wrap(log.child({ svc: 'stats' })) });
 
+  const packetInMeter = new PacketInMeter({ switches, sendConfirmed: (d, m, owner) => flows.sendConfirmed(d, m, owner), log: log.child({ svc: 'meter' }) }, o.packetInMeter ?? 0);
   // LLDP must reach the controller on every switch, whichever apps run.
   const topologyFlows = flows.forOwner('topology');
   switches.onSwitchUp((sw) => {
@@ -104,14 +121,14 @@ export function createCore(o: CoreOptions): Core {
   const apps = new AppManager({
     switches, flows, packets, topology, hosts, stats, events, clock, claims, store: o.store,
     openflowAddress: () => southbound.address,
-    log: (name) => log.child({ app: name }),
+    log: (name) => logSummaries.wrap(log.child({ app: name })),
     config: (name) => o.appConfig?.[name] ?? {},
   });
   for (const def of o.apps ?? []) apps.define(def);
   const staticFlows = new StaticStore({ flows, kv: o.store.namespace('api'), log: log.child({ svc: 'static' }), ...(o.legacyJournal ? { legacyJournal: o.legacyJournal } : {}) });
 
   return {
-    clock, events, switches, flows, packets, topology, hosts, stats, claims, apps, staticFlows, store: o.store, channel: southbound,
+    clock, events, switches, flows, packets, topology, hosts, stats, claims, apps, staticFlows, store: o.store, channel: southbound, logSummaries, packetInMeter,
     async start(enable) {
       await o.store.open();
       await staticFlows.open();
@@ -120,6 +137,7 @@ export function createCore(o: CoreOptions): Core {
     },
     async stop() {
       stats.stop();
+      packetInMeter.stop();
       topology.stop();
       hosts.stop();
       await apps.stopAll();

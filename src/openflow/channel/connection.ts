@@ -15,6 +15,9 @@ import type { DescReply } from '../multipart/desc.js';
 import type { ControllerRole } from '../messages/role.js';
 import { ChannelClosedError, OfpErrorReply, RequestTimeoutError } from './errors.js';
 import { realTimers, type Timers } from './timers.js';
+import { RateLimitedWarn, WarnSummariser } from './rate-limited-warn.js';
+
+const OFPT_PACKET_IN = 10;
 
 /** The pino subset the channel logs through (src/openflow stays free of our other layers). */
 export interface ChannelLog {
@@ -123,6 +126,9 @@ export class SwitchConnection extends EventEmitter {
   private handshakeTimer: unknown;
   private frameTimer: unknown;
   private tokenBucket: number;
+  /** Per-packet and per-frame warnings: one line, then one per interval with a count. */
+  private readonly dropWarn: RateLimitedWarn;
+  private readonly frameWarn: WarnSummariser;
   private tokenStamp: number;
   /** Writes are corked until the next tick; see send(). */
   private corked = false;
@@ -142,6 +148,8 @@ export class SwitchConnection extends EventEmitter {
     this.lastRx = opts.timers.now();
     this.tokenBucket = opts.maxPacketInsPerSec;
     this.tokenStamp = this.lastRx;
+    this.dropWarn = new RateLimitedWarn(opts.log, opts.timers, 10_000);
+    this.frameWarn = new WarnSummariser(opts.log, opts.timers, 10_000);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.close(`socket error: ${err.message}`));
@@ -317,6 +325,9 @@ export class SwitchConnection extends EventEmitter {
     // Only whole frames count as signs of life: bytes of a frame that never ends must not hold the keepalive off.
     this.lastRx = this.opts.timers.now();
     this.counters.rxMessages++;
+    // A packet-in over the budget is dropped before it is decoded: in a storm, decoding what is then thrown away
+    // was most of the cost. (ofp_header.type is byte 1; OFPT_PACKET_IN = 10.)
+    if (frame[1] === OFPT_PACKET_IN && frame.length >= 8 && this.state === 'up' && !this.takePacketInToken()) return;
     const r = tryDecode(frame);
     if (!r.ok) {
       this.counters.rxErrors++;
@@ -327,13 +338,13 @@ export class SwitchConnection extends EventEmitter {
       this.onMessage(r.msg);
     } catch (e) {
       // A listener bug must not take the connection (or the process) down.
-      this.opts.log.warn({ switch: this.label(), err: (e as Error).stack ?? String(e) }, 'error while handling a message');
+      this.frameWarn.warn({ switch: this.label(), err: (e as Error).stack ?? String(e) }, 'error while handling a message');
     }
   }
 
   /** OF 1.3.5 §7.4.4: a malformed request is answered with OFPET_BAD_REQUEST carrying its first 64 bytes. */
   private answerBadFrame(frame: Buffer, err: CodecError): void {
-    this.opts.log.warn({ switch: this.label(), err: err.message }, 'undecodable message from switch');
+    this.frameWarn.warn({ switch: this.label(), err: err.message }, 'undecodable message from switch');
     if (err.kind === 'bad_version' && this.state === 'hello') return;
     const xid = frame.readUInt32BE(4);
     const data = Buffer.from(frame.subarray(0, 64));
@@ -353,9 +364,6 @@ export class SwitchConnection extends EventEmitter {
       case 'echo_request':
         this.send({ type: 'echo_reply', xid: msg.xid, data: msg.data });
         return;
-      case 'packet_in':
-        if (!this.takePacketInToken()) return;
-        break;
       default:
         break;
     }
@@ -387,9 +395,8 @@ export class SwitchConnection extends EventEmitter {
     this.tokenBucket = Math.min(rate, this.tokenBucket + ((now - this.tokenStamp) * rate) / 1000);
     this.tokenStamp = now;
     if (this.tokenBucket < 1) {
-      if (this.counters.droppedPacketIns++ % 10000 === 0) {
-        this.opts.log.warn({ switch: this.label(), dropped: this.counters.droppedPacketIns }, 'packet-in rate limit reached; dropping');
-      }
+      this.counters.droppedPacketIns++;
+      this.dropWarn.warn({ switch: this.label(), dropped: this.counters.droppedPacketIns, limitPerSec: rate }, 'packet-in rate limit reached; dropping');
       return false;
     }
     this.tokenBucket -= 1;
