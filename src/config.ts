@@ -54,8 +54,8 @@ export const defaults: ControllerConfig = {
   lldpIntervalMs: 5000,
   hostIdleMs: 300000,
   hostDetachedMs: 60000,
-  packetInRate: 2000,
-  packetInMeter: 1000,
+  packetInRate: 500,
+  packetInMeter: 500,
   maxHostsPerSwitch: 4096,
   maxHosts: 16384,
   maxPendingFlowsPerSwitch: 1024,
@@ -143,9 +143,9 @@ export const START_USAGE = `switchyard start [options]
   --stats-interval MS --lldp-interval MS --host-idle MS
   --host-detached MS     keep a host whose switch left this long, marked detached (default 60000)
   --packet-in-rate N     packet-ins accepted per switch per second; the rest are dropped
-                         before decoding and counted (default 2000)
+                         before decoding and counted (default 500)
   --packet-in-meter N|off   on switches with meters, an OFPMF_PKTPS meter on OFPM_CONTROLLER
-                         limits packet-ins to N/s at the switch (default 1000; off: none)
+                         limits packet-ins to N/s at the switch (default 500; off: none)
   --max-hosts-per-switch N --max-hosts N   hosts tracked per switch / in all; the least
                          recently seen is evicted for a new one (default 4096 / 16384)
   --max-pending-flows-per-switch N --max-pending-flows N   flow batches waiting for their

@@ -8,8 +8,7 @@ import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { EmulatedSwitch } from './emulated-switch.js';
-import { startStorm } from './packet-in-storm.js';
+import { Worker } from 'node:worker_threads';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** From dist/bench/lib the repo root is three levels up, from bench/lib (tsx/esbuild) two. */
@@ -88,7 +87,7 @@ async function probe(url: string, until: () => boolean): Promise<number[]> {
 
 export const WATCHED = [
   'switchyard_hosts', 'switchyard_flows_pending', 'switchyard_packet_ins_total', 'switchyard_packet_ins_dropped_total',
-  'switchyard_hosts_evicted_total', 'switchyard_flow_batches_evicted_total', 'switchyard_log_lines_suppressed_total',
+  'switchyard_hosts_evicted_total', 'switchyard_flow_batches_evicted_total', 'switchyard_log_lines_suppressed_total', 'nodejs_heap_size_used_bytes',
 ] as const;
 
 export async function runStorm(o: StormRunOptions): Promise<StormReport> {
@@ -123,8 +122,21 @@ export async function runStorm(o: StormRunOptions): Promise<StormReport> {
   try {
     const { rest, openflow } = await ready;
     const base = rest.replace(/\/$/, '');
-    const sw = new EmulatedSwitch({ dpid: 0x5701n, ports: 4 });
-    await sw.connect(openflow.port);
+    // The worker runs compiled JavaScript: from dist/ when this file is compiled, else dist/ of the repo.
+    const here = fileURLToPath(import.meta.url);
+    const workerFile = here.endsWith('.js') ? join(dirname(here), 'storm-worker.js') : join(REPO, 'dist', 'bench', 'lib', 'storm-worker.js');
+    const worker = new Worker(workerFile, { workerData: { port: openflow.port, macs: o.macs, dpid: '0x5701' } });
+    const next = (kind: string): Promise<{ kind: string; sent?: number }> =>
+      new Promise((resolve, reject) => {
+        const on = (m: { kind: string; sent?: number }): void => {
+          if (m.kind !== kind) return;
+          worker.off('message', on);
+          resolve(m);
+        };
+        worker.on('message', on);
+        worker.once('error', reject);
+      });
+    await next('connected');
     for (let i = 0; i < 400; i++) {
       const r = (await (await fetch(`${base}/api/v1/switches`)).json()) as unknown[];
       if (r.length === 1) break;
@@ -140,7 +152,7 @@ export async function runStorm(o: StormRunOptions): Promise<StormReport> {
     const rssBefore = rssMb(pid);
     const m0 = await metrics();
 
-    const storm = startStorm(sw.socket!, { macs: o.macs, inPort: 1 });
+    worker.postMessage({ kind: 'start' });
     const t0 = performance.now();
     const stormEnd = t0 + o.stormMs;
     let peakRss = rssBefore;
@@ -159,7 +171,9 @@ export async function runStorm(o: StormRunOptions): Promise<StormReport> {
       }
     })();
     const during = await probe(url, () => performance.now() > stormEnd);
-    await storm.stop();
+    const stopped = next('stopped');
+    worker.postMessage({ kind: 'stop' });
+    const sent = (await stopped).sent ?? 0;
     const elapsed = (performance.now() - t0) / 1000;
     sampling = false;
     await sampler;
@@ -170,10 +184,11 @@ export async function runStorm(o: StormRunOptions): Promise<StormReport> {
     const final = await metrics();
     const finalRec: Record<string, number> = {};
     for (const k of WATCHED) finalRec[k] = final.get(k) ?? 0;
-    sw.close();
+    worker.postMessage({ kind: 'close' });
+    await once(worker, 'exit');
     return {
-      sent: storm.sent(),
-      sentPerSec: Math.round(storm.sent() / elapsed),
+      sent,
+      sentPerSec: Math.round(sent / elapsed),
       processedPerSec: Math.round(((m1.get('switchyard_packet_ins_total') ?? 0) - (m0.get('switchyard_packet_ins_total') ?? 0)) / elapsed),
       rest: { before: phase(before), during: phase(during), after: phase(after) },
       rssMb: { before: rssBefore, peak: peakRss, after: rssAfter },

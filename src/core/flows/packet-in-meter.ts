@@ -20,7 +20,7 @@ export interface PacketInMeterDeps {
   readonly switches: SwitchRegistry;
   /** The flow service's confirmed send (one barrier; a refusal rejects with OfpErrorReply). */
   sendConfirmed(dpid: bigint, msgs: readonly Omit<MeterMod, 'xid'>[], owner: string): Promise<void>;
-  readonly log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  readonly log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; debug(obj: object, msg: string): void };
 }
 
 export function controllerMeter(command: 'add' | 'modify', rate: number): Omit<MeterMod, 'xid'> {
@@ -52,11 +52,15 @@ export class PacketInMeter {
   /** Resolves to whether the meter is on the switch now. */
   async install(sw: SwitchRecord): Promise<boolean> {
     try {
-      const bodies = await sw.link.multipart({ type: 'meter_features' });
+      // A switch that answers meter_features with an error has no meters.
+      const bodies: readonly { type: string }[] = await sw.link.multipart({ type: 'meter_features' }).catch((e: unknown) => {
+        if (e instanceof OfpErrorReply) return [];
+        throw e;
+      });
       const f = bodies.find((b): b is MeterFeaturesReply => b.type === 'meter_features');
       if (!meterCapable(f)) {
         this.counters.unsupported++;
-        this.deps.log.info({ switch: sw.id }, 'switch has no packets-per-second meters: packet-ins limited by the controller only');
+        this.deps.log.debug({ switch: sw.id }, 'switch has no packets-per-second meters: packet-ins limited by the controller only');
         return false;
       }
       try {
@@ -69,7 +73,6 @@ export class PacketInMeter {
       this.deps.log.info({ switch: sw.id, pktps: this.rate }, 'packet-in meter set on the switch');
       return true;
     } catch (e) {
-      // A switch that answers meter_features with an error has no meters either.
       this.counters.failed++;
       this.deps.log.warn({ switch: sw.id, err: String(e) }, 'could not set the packet-in meter');
       return false;

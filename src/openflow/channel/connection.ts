@@ -19,6 +19,7 @@ import { RateLimitedWarn, WarnSummariser } from './rate-limited-warn.js';
 
 const OFPT_PACKET_IN = 10;
 
+
 /** The pino subset the channel logs through (src/openflow stays free of our other layers). */
 export interface ChannelLog {
   info(obj: object, msg: string): void;
@@ -130,6 +131,7 @@ export class SwitchConnection extends EventEmitter {
   private readonly dropWarn: RateLimitedWarn;
   private readonly frameWarn: WarnSummariser;
   private tokenStamp: number;
+
   /** Writes are corked until the next tick; see send(). */
   private corked = false;
   private readonly uncork = (): void => {
