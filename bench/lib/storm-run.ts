@@ -3,16 +3,19 @@
 // period; hosts and pending flow installs; log lines by message; drops and
 // evictions from /metrics. The storm test and the soak script both run this.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** From dist/bench/lib the repo root is three levels up, from bench/lib (tsx/esbuild) two. */
-const REPO = ROOT.endsWith('dist') ? join(ROOT, '..') : ROOT;
+/** The checkout: the first directory above this file with bin/switchyard.js (this file runs from bench/, dist/ or dist-test/). */
+const REPO = ((): string => {
+  let d = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(d, 'bin', 'switchyard.js')) && dirname(d) !== d) d = dirname(d);
+  return d;
+})();
 
 export interface StormRunOptions {
   readonly macs: number;
@@ -122,9 +125,8 @@ export async function runStorm(o: StormRunOptions): Promise<StormReport> {
   try {
     const { rest, openflow } = await ready;
     const base = rest.replace(/\/$/, '');
-    // The worker runs compiled JavaScript: from dist/ when this file is compiled, else dist/ of the repo.
-    const here = fileURLToPath(import.meta.url);
-    const workerFile = here.endsWith('.js') ? join(dirname(here), 'storm-worker.js') : join(REPO, 'dist', 'bench', 'lib', 'storm-worker.js');
+    // The worker runs the compiled JavaScript in dist/ (the bin above has just built it if it was stale).
+    const workerFile = join(REPO, 'dist', 'bench', 'lib', 'storm-worker.js');
     const worker = new Worker(workerFile, { workerData: { port: openflow.port, macs: o.macs, dpid: '0x5701' } });
     const next = (kind: string): Promise<{ kind: string; sent?: number }> =>
       new Promise((resolve, reject) => {

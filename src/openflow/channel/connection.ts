@@ -131,6 +131,8 @@ export class SwitchConnection extends EventEmitter {
   private readonly dropWarn: RateLimitedWarn;
   private readonly frameWarn: WarnSummariser;
   private tokenStamp: number;
+  /** The clock when the chunk being framed arrived. */
+  private rxNow: number;
 
   /** Writes are corked until the next tick; see send(). */
   private corked = false;
@@ -150,6 +152,7 @@ export class SwitchConnection extends EventEmitter {
     this.lastRx = opts.timers.now();
     this.tokenBucket = opts.maxPacketInsPerSec;
     this.tokenStamp = this.lastRx;
+    this.rxNow = this.lastRx;
     this.dropWarn = new RateLimitedWarn(opts.log, opts.timers, 10_000);
     this.frameWarn = new WarnSummariser(opts.log, opts.timers, 10_000);
     socket.setNoDelay(true);
@@ -290,7 +293,10 @@ export class SwitchConnection extends EventEmitter {
   }
 
   private onData(chunk: Buffer): void {
+    // One clock read per chunk, not per frame: in a storm a chunk holds hundreds of frames.
+    this.rxNow = this.opts.timers.now();
     const framesBefore = this.counters.rxMessages;
+    const droppedBefore = this.counters.droppedPacketIns;
     const partialBefore = this.framer.buffered > 0;
     try {
       this.framer.push(chunk, (frame) => this.onFrame(frame));
@@ -301,6 +307,9 @@ export class SwitchConnection extends EventEmitter {
       return;
     }
     if (this.state === 'closed') return;
+    if (this.counters.droppedPacketIns !== droppedBefore) {
+      this.dropWarn.warn({ switch: this.label(), dropped: this.counters.droppedPacketIns, limitPerSec: this.opts.maxPacketInsPerSec }, 'packet-in rate limit reached; dropping');
+    }
     // The deadline runs from a frame's first byte; bytes of the same frame do not restart it (a drip would live forever).
     if (this.framer.buffered === 0) {
       this.clearFrameTimer();
@@ -325,7 +334,7 @@ export class SwitchConnection extends EventEmitter {
   private onFrame(frame: Buffer): void {
     if (this.state === 'closed') return;
     // Only whole frames count as signs of life: bytes of a frame that never ends must not hold the keepalive off.
-    this.lastRx = this.opts.timers.now();
+    this.lastRx = this.rxNow;
     this.counters.rxMessages++;
     // A packet-in over the budget is dropped before it is decoded: in a storm, decoding what is then thrown away
     // was most of the cost. (ofp_header.type is byte 1; OFPT_PACKET_IN = 10.)
@@ -392,13 +401,12 @@ export class SwitchConnection extends EventEmitter {
   }
 
   private takePacketInToken(): boolean {
-    const now = this.opts.timers.now();
+    const now = this.rxNow;
     const rate = this.opts.maxPacketInsPerSec;
     this.tokenBucket = Math.min(rate, this.tokenBucket + ((now - this.tokenStamp) * rate) / 1000);
     this.tokenStamp = now;
     if (this.tokenBucket < 1) {
       this.counters.droppedPacketIns++;
-      this.dropWarn.warn({ switch: this.label(), dropped: this.counters.droppedPacketIns, limitPerSec: rate }, 'packet-in rate limit reached; dropping');
       return false;
     }
     this.tokenBucket -= 1;
