@@ -299,7 +299,7 @@ export class SwitchConnection extends EventEmitter {
     const droppedBefore = this.counters.droppedPacketIns;
     const partialBefore = this.framer.buffered > 0;
     try {
-      this.framer.push(chunk, (frame) => this.onFrame(frame));
+      this.framer.push(chunk, this.frameFn, this.skipFn);
     } catch (e) {
       // Only the framer's fatal length error lands here: the stream cannot be resynchronised.
       this.counters.rxErrors++;
@@ -331,6 +331,21 @@ export class SwitchConnection extends EventEmitter {
     this.frameTimer = undefined;
   }
 
+  private readonly frameFn = (frame: Buffer): void => this.onFrame(frame);
+  /** A packet-in over the budget, dropped before the framer makes a view of it (counted as received and dropped). */
+  private readonly skipFn = (type: number): boolean => {
+    if (type !== OFPT_PACKET_IN || this.state !== 'up') return false;
+    if (this.takePacketInToken()) {
+      this.prepaid = true;
+      return false;
+    }
+    this.lastRx = this.rxNow;
+    this.counters.rxMessages++;
+    return true;
+  };
+  /** The frame onFrame gets next is a packet-in whose token skipFn took. */
+  private prepaid = false;
+
   private onFrame(frame: Buffer): void {
     if (this.state === 'closed') return;
     // Only whole frames count as signs of life: bytes of a frame that never ends must not hold the keepalive off.
@@ -338,7 +353,10 @@ export class SwitchConnection extends EventEmitter {
     this.counters.rxMessages++;
     // A packet-in over the budget is dropped before it is decoded: in a storm, decoding what is then thrown away
     // was most of the cost. (ofp_header.type is byte 1; OFPT_PACKET_IN = 10.)
-    if (frame[1] === OFPT_PACKET_IN && frame.length >= 8 && this.state === 'up' && !this.takePacketInToken()) return;
+    if (frame[1] === OFPT_PACKET_IN && this.state === 'up') {
+      if (this.prepaid) this.prepaid = false;
+      else if (!this.takePacketInToken()) return;
+    }
     const r = tryDecode(frame);
     if (!r.ok) {
       this.counters.rxErrors++;
