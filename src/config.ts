@@ -24,6 +24,15 @@ export interface ControllerConfig {
   readonly hostIdleMs: number;
   /** A host whose switch left is kept (marked detached) this long, then forgotten. */
   readonly hostDetachedMs: number;
+  /** Packet-in storm limits (issue 15 item 2): packet-ins accepted per switch per second (the rest dropped, counted). */
+  readonly packetInRate: number;
+  /** OFPMF_PKTPS rate of the controller meter installed on switches with meters; 0 = none installed. */
+  readonly packetInMeter: number;
+  readonly maxHostsPerSwitch: number;
+  readonly maxHosts: number;
+  /** Flow batches waiting for their barrier, per switch and in all, before the oldest is given up. */
+  readonly maxPendingFlowsPerSwitch: number;
+  readonly maxPendingFlows: number;
   readonly stateDir: string;
   readonly logLevel: string;
   /** pretty (for people), json (for machines), or auto: pretty on a terminal. */
@@ -50,6 +59,12 @@ export const defaults: ControllerConfig = {
   lldpIntervalMs: 5000,
   hostIdleMs: 300000,
   hostDetachedMs: 60000,
+  packetInRate: 500,
+  packetInMeter: 500,
+  maxHostsPerSwitch: 4096,
+  maxHosts: 16384,
+  maxPendingFlowsPerSwitch: 1024,
+  maxPendingFlows: 8192,
   stateDir: '.switchyard',
   logLevel: 'info',
   logFormat: 'auto',
@@ -103,6 +118,12 @@ const OPTIONS = {
   'lldp-interval': { type: 'string' },
   'host-idle': { type: 'string' },
   'host-detached': { type: 'string' },
+  'packet-in-rate': { type: 'string' },
+  'packet-in-meter': { type: 'string' },
+  'max-hosts-per-switch': { type: 'string' },
+  'max-hosts': { type: 'string' },
+  'max-pending-flows-per-switch': { type: 'string' },
+  'max-pending-flows': { type: 'string' },
   'state-dir': { type: 'string' },
   'log-level': { type: 'string' },
   'log-format': { type: 'string' },
@@ -131,6 +152,14 @@ export const START_USAGE = `switchyard start [options]
   --miss-send-len N|no_buffer             table-miss bytes sent up (default no_buffer)
   --stats-interval MS --lldp-interval MS --host-idle MS
   --host-detached MS     keep a host whose switch left this long, marked detached (default 60000)
+  --packet-in-rate N     packet-ins accepted per switch per second; the rest are dropped
+                         before decoding and counted (default 500)
+  --packet-in-meter N|off   on switches with meters, an OFPMF_PKTPS meter on OFPM_CONTROLLER
+                         limits packet-ins to N/s at the switch (default 500; off: none)
+  --max-hosts-per-switch N --max-hosts N   hosts tracked per switch / in all; the least
+                         recently seen is evicted for a new one (default 4096 / 16384)
+  --max-pending-flows-per-switch N --max-pending-flows N   flow batches waiting for their
+                         barrier; the oldest is given up (default 1024 / 8192)
   --state-dir DIR        where user-created state is kept (default .switchyard)
   --log-level L          pino level (default info)
   --log-format F         pretty | json | auto (default auto: pretty on a terminal, JSON when piped)
@@ -153,6 +182,15 @@ function readTokens(file: string | undefined): string[] {
   const tokens = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
   for (const t of tokens) if (t.length < 16 || /\s/.test(t)) throw new ConfigError('API tokens must be at least 16 characters without spaces');
   return tokens;
+}
+
+/** `off` (or 0) installs no meter; else packets per second. */
+function meterRate(v: string | number | undefined): number {
+  if (v === undefined) return defaults.packetInMeter;
+  if (v === 'off') return 0;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`--packet-in-meter must be a whole number of packets per second, or off; got ${String(v)}`);
+  return n;
 }
 
 function logFormat(v: string | number | undefined): LogFormatChoice {
@@ -264,6 +302,12 @@ export function parseStartArgs(args: readonly string[]): ControllerConfig {
     lldpIntervalMs: ms(values['lldp-interval'] ?? f('lldpIntervalMs'), '--lldp-interval', defaults.lldpIntervalMs),
     hostIdleMs: ms(values['host-idle'] ?? f('hostIdleMs'), '--host-idle', defaults.hostIdleMs),
     hostDetachedMs: ms(values['host-detached'] ?? f('hostDetachedMs'), '--host-detached', defaults.hostDetachedMs),
+    packetInRate: count(values['packet-in-rate'] ?? f('packetInRate'), '--packet-in-rate', defaults.packetInRate),
+    packetInMeter: meterRate(values['packet-in-meter'] ?? f('packetInMeter')),
+    maxHostsPerSwitch: count(values['max-hosts-per-switch'] ?? f('maxHostsPerSwitch'), '--max-hosts-per-switch', defaults.maxHostsPerSwitch),
+    maxHosts: count(values['max-hosts'] ?? f('maxHosts'), '--max-hosts', defaults.maxHosts),
+    maxPendingFlowsPerSwitch: count(values['max-pending-flows-per-switch'] ?? f('maxPendingFlowsPerSwitch'), '--max-pending-flows-per-switch', defaults.maxPendingFlowsPerSwitch),
+    maxPendingFlows: count(values['max-pending-flows'] ?? f('maxPendingFlows'), '--max-pending-flows', defaults.maxPendingFlows),
     stateDir: values['state-dir'] ?? (f('stateDir') as string | undefined) ?? defaults.stateDir,
     logLevel: values['log-level'] ?? (f('logLevel') as string | undefined) ?? defaults.logLevel,
     logFormat: logFormat(values['log-format'] ?? f('logFormat')),

@@ -15,6 +15,7 @@ import type { ControllerConfig } from './config.js';
 import { defaults } from './config.js';
 import type { Coordinator } from './core/cluster/coordinator.js';
 import { clusterElection } from './cluster-election.js';
+import { LogSummaries } from './core/log-summary.js';
 
 /** The running controller: its core, the OpenFlow listener and the REST API, for the CLI and tests. */
 export interface Controller extends Core {
@@ -47,6 +48,7 @@ export function createController(opts: ControllerOptions = {}): Controller {
   const config: ControllerConfig = { ...defaults, ...opts.config };
   const log = opts.log ?? createLog({ level: config.logLevel, format: config.logFormat, secrets: config.http.tokens ?? [] });
   const clock = opts.clock ?? realClock;
+  const logSummaries = new LogSummaries(clock);
   const server = new OpenFlowServer({
     port: config.of.port,
     host: config.of.address,
@@ -57,7 +59,8 @@ export function createController(opts: ControllerOptions = {}): Controller {
     frameTimeoutMs: config.frameTimeoutMs,
     maxUnidentified: config.maxPendingSwitches,
     missSendLen: config.missSendLen,
-    log: openflowLog(log.child({ svc: 'openflow' })),
+    maxPacketInsPerSec: config.packetInRate,
+    log: logSummaries.wrap(openflowLog(log.child({ svc: 'openflow' }))),
   });
   const coordinator = opts.coordinator ?? (config.cluster ? clusterElection(config.cluster, log.child({ svc: 'election' })) : undefined);
   const core = createCore({
@@ -75,6 +78,10 @@ export function createController(opts: ControllerOptions = {}): Controller {
     hostDetachedMs: config.hostDetachedMs,
     // A journal of a pre-store version is one instance's: a cluster starts from what etcd holds.
     ...(config.cluster ? {} : { legacyJournal: join(config.stateDir, 'static.jsonl') }),
+    logSummaries,
+    hostCaps: { maxPerSwitch: config.maxHostsPerSwitch, maxTotal: config.maxHosts },
+    pendingCaps: { maxPerSwitch: config.maxPendingFlowsPerSwitch, maxTotal: config.maxPendingFlows },
+    packetInMeter: config.packetInMeter,
   });
 
   // Which events reach the log, and how bursts are summarised: src/core/event-log.ts.

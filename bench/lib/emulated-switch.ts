@@ -81,6 +81,11 @@ export class EmulatedSwitch {
     this.sock?.destroy();
   }
 
+  /** The connection, for a load generator that writes pre-encoded frames (packet-in-storm.ts). */
+  get socket(): net.Socket | undefined {
+    return this.sock;
+  }
+
   send(msg: OfpMessage): void {
     if (!this.sock) return;
     this.writer.reset();

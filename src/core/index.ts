@@ -14,6 +14,10 @@ import { EventBus } from './events.js';
 import { FlowService } from './flows/flow-service.js';
 import type { TableDecl } from './flows/tables.js';
 import { HostTracker } from './hosts/host-tracker.js';
+import type { HostCapOptions } from './hosts/host-caps.js';
+import type { PendingCapOptions } from './flows/pending-caps.js';
+import { LogSummaries } from './log-summary.js';
+import { PacketInMeter } from './flows/packet-in-meter.js';
 import { PacketService } from './packets/packet-service.js';
 import { PortClaims } from './ports/port-claims.js';
 import type { Southbound } from './southbound.js';
@@ -47,6 +51,13 @@ export interface CoreOptions {
   readonly eventReplay?: number;
   /** A cluster's election (etcd): OpenFlow master/slave roles per switch. Absent: this instance controls every switch. */
   readonly coordinator?: Coordinator;
+  /** Caps on tracked hosts and on flow batches waiting for a barrier (issue 15 item 2). */
+  readonly hostCaps?: HostCapOptions;
+  readonly pendingCaps?: PendingCapOptions;
+  /** Summarises per-packet warnings; pass one to share it with the OpenFlow listener's log. */
+  readonly logSummaries?: LogSummaries;
+  /** Packets/s of the OFPM_CONTROLLER meter set on switches with meters; 0 or absent: none. */
+  readonly packetInMeter?: number;
 }
 
 /** The channel as metrics see it: counters over every connection, and how many are open. */
@@ -73,17 +84,22 @@ export interface Core {
   readonly channel: ChannelView;
   /** Members, masters and this instance's roles (GET /api/v1/cluster); a single-node view without a cluster. */
   readonly cluster: ClusterView;
+  /** Per-packet warnings folded into summary lines (counted for /metrics). */
+  readonly logSummaries: LogSummaries;
+  readonly packetInMeter: PacketInMeter;
   /** Open the store, load users' state, enable these apps, start polling. */
   start(apps: readonly string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
 export function createCore(o: CoreOptions): Core {
-  const { clock, log, southbound } = o;
+  const { clock, southbound } = o;
+  const logSummaries = o.logSummaries ?? new LogSummaries(clock);
+  const log = logSummaries.wrap(o.log);
   const events = new EventBus(clock, o.eventReplay ?? 10_000, (err) => log.warn({ err: String(err) }, 'event listener failed'));
   const switches = new SwitchRegistry(southbound, events, clock);
-  const flows = new FlowService({ switches, events, clock, log: log.child({ svc: 'flows' }), ...(o.tables ? { tables: o.tables } : {}) });
-  const packets = new PacketService(switches, log.child({ svc: 'packets' }));
+  const flows = new FlowService({ switches, events, clock, log: logSummaries.wrap(log.child({ svc: 'flows' })), ...(o.tables ? { tables: o.tables } : {}), ...(o.pendingCaps && { pendingCaps: o.pendingCaps }) });
+  const packets = new PacketService(switches, logSummaries.wrap(log.child({ svc: 'packets' })));
   const claims = new PortClaims(events);
   const topology = new TopologyService({ switches, events, clock, claims, log: log.child({ svc: 'topology' }) }, { probeIntervalMs: o.lldpIntervalMs });
   const hosts = new HostTracker({
@@ -91,9 +107,10 @@ export function createCore(o: CoreOptions): Core {
     probe: (dpid, port, frame) => {
       packets.packetOut(BigInt(`0x${dpid}`), { actions: [{ type: 'output', port, max_len: 0 }], data: frame });
     },
-  }, { idleTimeoutMs: o.hostIdleMs, ...(o.hostDetachedMs !== undefined && { detachedTimeoutMs: o.hostDetachedMs }) });
-  const stats = new StatsService({ switches, events, clock, intervalMs: o.statsIntervalMs, naming: flows, log: log.child({ svc: 'stats' }) });
+  }, { idleTimeoutMs: o.hostIdleMs, ...(o.hostDetachedMs !== undefined && { detachedTimeoutMs: o.hostDetachedMs }), ...(o.hostCaps && { caps: o.hostCaps }) });
+  const stats = new StatsService({ switches, events, clock, intervalMs: o.statsIntervalMs, naming: flows, log: logSummaries.wrap(log.child({ svc: 'stats' })) });
 
+  const packetInMeter = new PacketInMeter({ switches, sendConfirmed: (d, m, owner) => flows.sendConfirmed(d, m, owner), log: log.child({ svc: 'meter' }) }, o.packetInMeter ?? 0);
   // LLDP must reach the controller on every switch, whichever apps run.
   const topologyFlows = flows.forOwner('topology');
   switches.onSwitchUp((sw) => {
@@ -111,7 +128,7 @@ export function createCore(o: CoreOptions): Core {
   const apps = new AppManager({
     switches, flows, packets, topology, hosts, stats, events, clock, claims, store: o.store,
     openflowAddress: () => southbound.address,
-    log: (name) => log.child({ app: name }),
+    log: (name) => logSummaries.wrap(log.child({ app: name })),
     config: (name) => o.appConfig?.[name] ?? {},
   });
   for (const def of o.apps ?? []) apps.define(def);
@@ -121,7 +138,7 @@ export function createCore(o: CoreOptions): Core {
   const staticFlows = new StaticStore({ flows, kv: o.store.namespace('api'), log: log.child({ svc: 'static' }), ...(o.legacyJournal ? { legacyJournal: o.legacyJournal } : {}) });
 
   return {
-    clock, events, switches, flows, packets, topology, hosts, stats, claims, apps, staticFlows, store: o.store, channel: southbound, cluster,
+    clock, events, switches, flows, packets, topology, hosts, stats, claims, apps, staticFlows, store: o.store, channel: southbound, cluster, logSummaries, packetInMeter,
     async start(enable) {
       await o.store.open();
       log.info({ store: o.store.description }, 'state store open');
@@ -132,6 +149,7 @@ export function createCore(o: CoreOptions): Core {
     },
     async stop() {
       stats.stop();
+      packetInMeter.stop();
       topology.stop();
       hosts.stop();
       await apps.stopAll();

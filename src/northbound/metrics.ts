@@ -102,6 +102,10 @@ export class ApiMetrics {
       const c = ctl.topology.counters;
       return new Map([...Object.entries(c.rejected), ['one_way', c.oneWayExpired]]);
     });
+    labelled('switchyard_hosts_evicted_total', 'Hosts evicted (least recently seen) to stay under a cap, by cap (per_switch, total)', 'cap', () => new Map([['per_switch', ctl.hosts.caps.evicted.perSwitch], ['total', ctl.hosts.caps.evicted.total]]));
+    gauge('switchyard_flows_pending', 'Flow batches sent and waiting for their barrier reply', () => ctl.flows.pending.size);
+    counter('switchyard_flow_batches_evicted_total', 'Flow batches given up without confirmation because too many waited for a barrier (per switch or in all)', () => ctl.flows.pending.evicted);
+    counter('switchyard_log_lines_suppressed_total', 'Warning lines folded into per-interval summaries instead of written one by one', () => ctl.logSummaries.suppressed);
     labelled('switchyard_events_total', 'Events emitted, by type', 'type', () => this.eventCounts);
     counter('switchyard_event_stream_dropped_total', 'Event stream clients closed for being too slow', () => this.stream?.().dropped ?? 0);
     counter('switchyard_event_stream_messages_total', 'Messages sent to event stream clients', () => this.stream?.().messages ?? 0);

@@ -91,6 +91,7 @@ export class L2Switch implements App {
     ctx.events.on('link.up', topologyChanged);
     ctx.events.on('link.down', topologyChanged);
     ctx.events.on('flow.removed', (e) => this.flowRemoved(e.data));
+    ctx.events.on('host.removed', (e) => this.hostGone(e.data.vlan, e.data.mac, e.data.dpid));
   }
 
   stop(): void {
@@ -233,6 +234,15 @@ export class L2Switch implements App {
     this.places.forgetAt(id, port);
     const gone = this.tables.get(id)?.forgetPort(port) ?? [];
     if (gone.length > 0) this.send(id, gone.map((e) => dstKey(e.vlan, e.mac)), []);
+  }
+
+  /**
+   * The host tracker forgot a MAC (idle, or evicted to stay under its cap): so does the learning switch, with
+   * its flows. Else a storm of source MACs would grow the tables here and the flows cached for them without bound.
+   */
+  private hostGone(vlan: number | null, mac: string, dpid: string): void {
+    this.places.forget(vlan, mac, dpid);
+    for (const [id, table] of this.tables) if (table.forget(vlan, mac)) this.send(id, [dstKey(vlan, mac)], []);
   }
 
   /** The switch dropped an idle flow: forget what it stood for, so the next packet learns afresh. */

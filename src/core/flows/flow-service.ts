@@ -19,6 +19,7 @@ import { OwnerHandle, type FlowBatch, type FlowOwner, type OwnerHost } from './o
 import { planGroupsAndMeters, planReconcile } from './reconcile.js';
 import { Batch, SwitchFlows, type ReconcileReport } from './switch-state.js';
 import { TableRegistry, type TableDecl } from './tables.js';
+import { PendingCaps, type PendingCapOptions } from './pending-caps.js';
 
 export type { FlowBatch, FlowOwner } from './owner-handle.js';
 export type { ReconcileReport } from './switch-state.js';
@@ -39,6 +40,8 @@ export interface FlowServiceOptions {
   readonly tables?: readonly TableDecl[];
   readonly requestTimeoutMs?: number;
   readonly log?: FlowLog;
+  /** Flow batches waiting for their barrier, per switch and in all; the oldest are given up (pending-caps.ts). */
+  readonly pendingCaps?: PendingCapOptions;
 }
 
 const silent: FlowLog = { warn: () => {}, debug: () => {} };
@@ -67,12 +70,15 @@ export class FlowService implements OwnerHost, ApiHost {
   private readonly timeoutMs: number | undefined;
   private readonly log: FlowLog;
   private readonly core: OwnerHandle;
+  /** Batches waiting for a barrier; its `evicted` and `size` are in /metrics. */
+  readonly pending: PendingCaps<SwitchFlows>;
 
   constructor(opts: FlowServiceOptions) {
     this.switches = opts.switches;
     this.events = opts.events;
     this.timeoutMs = opts.requestTimeoutMs;
     this.log = opts.log ?? silent;
+    this.pending = new PendingCaps(opts.pendingCaps);
     // A new generation per start makes a restart's stale flows recognisable; config can pin it.
     this.generation = opts.generation ?? Math.floor(opts.clock.now() / 1000) & 0xffff;
     this.tableRegistry = new TableRegistry(opts.tables);
@@ -313,10 +319,26 @@ export class FlowService implements OwnerHost, ApiHost {
    */
   private confirm(st: SwitchFlows, link: SwitchLink, batch: Batch): Promise<void> {
     if (batch.xids.length === 0 && batch.unsent === 0) return Promise.resolve();
-    return link.barrier(this.timeoutMs).then(
-      () => this.settle(st, batch, undefined),
-      (e: unknown) => this.settle(st, batch, e),
-    );
+    return new Promise<void>((resolve, reject) => {
+      const waiting = {
+        abandon: (e: Error): void => {
+          for (const xid of batch.xids) if (st.inflight.get(xid)?.batch === batch) st.inflight.delete(xid);
+          reject(e);
+        },
+      };
+      const answer = (failure: unknown): void => {
+        // Evicted already: its promise has settled, and its xids are forgotten.
+        if (!this.pending.done(waiting)) return;
+        try {
+          this.settle(st, batch, failure);
+          resolve();
+        } catch (e) {
+          reject(e);
+        }
+      };
+      link.barrier(this.timeoutMs).then(() => answer(undefined), answer);
+      this.pending.add(st, waiting);
+    });
   }
 
   private settle(st: SwitchFlows, batch: Batch, failure: unknown): void {

@@ -47,8 +47,8 @@ export interface ArpProberDeps {
   readonly send: ProbeSend;
   /** Whether a known host owns the address already. */
   owned(ip: string): boolean;
-  /** Attached hosts without an IPv4 address. */
-  candidates(): readonly ProbeCandidate[];
+  /** Up to `limit` attached hosts without an IPv4 address. */
+  candidates(limit: number): readonly ProbeCandidate[];
 }
 
 /** The probe frame: an ARP request for `ip` to `to` (unicast), from PROBE_MAC with sender address 0.0.0.0. */
@@ -87,7 +87,8 @@ export class ArpProber {
     if (this.deps.owned(ip) || this.pending.has(ip) || this.pending.size >= this.maxPending) return;
     const last = this.lastRound.get(ip);
     if (last !== undefined && this.deps.clock.now() - last < this.repeatMs) return;
-    if (this.deps.candidates().length === 0) return;
+    // Whether anyone could be probed is left to the round: asking here cost a scan of every host per ARP
+    // request, and a storm of ARPs for an unowned address from hosts that all have addresses made it quadratic.
     this.pending.set(ip, this.deps.clock.setTimeout(() => this.round(ip), this.delayMs));
   }
 
@@ -100,10 +101,13 @@ export class ArpProber {
     this.pending.delete(ip);
     if (this.deps.owned(ip)) return;
     const now = this.deps.clock.now();
-    this.lastRound.set(ip, now);
     // Forget rounds long past, so the map stays as small as the set of recent questions.
     for (const [k, t] of this.lastRound) if (now - t >= this.repeatMs) this.lastRound.delete(k);
-    for (const h of this.deps.candidates().slice(0, this.maxHosts)) {
+    const to = this.deps.candidates(this.maxHosts);
+    // Nobody to ask is not a round: a host that turns up without an address is asked at the next question.
+    if (to.length === 0) return;
+    this.lastRound.set(ip, now);
+    for (const h of to) {
       this.deps.send(h.dpid, h.port_no, probeFrame(h, ip));
       this.sent++;
     }

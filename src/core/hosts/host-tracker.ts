@@ -27,6 +27,7 @@
 import type { PacketIn } from '../../openflow/messages/packet-in.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { EventBus, HostEventData } from '../events.js';
+import { HostCaps, type HostCapOptions } from './host-caps.js';
 import { ArpProber, PROBE_MAC, type ArpProbeOptions, type ProbeSend } from './arp-prober.js';
 import { normalizeIp, normalizeMac, sightingOf, type Sighting } from './sighting.js';
 
@@ -52,6 +53,8 @@ export interface HostTrackerOptions {
   /** A detached host (its switch left) is removed after this long (default 60 000 ms). */
   readonly detachedTimeoutMs?: number;
   readonly arpProbe?: ArpProbeOptions;
+  /** At most this many hosts per switch and in all; the least recently seen make room (host-caps.ts). */
+  readonly caps?: HostCapOptions;
 }
 
 export interface HostTrackerDeps {
@@ -87,6 +90,8 @@ export class HostTracker {
   private readonly maxAddresses: number;
   private readonly timer: TimerHandle;
   private readonly unsubscribe: (() => void)[];
+  /** Bounds the table; its `evicted` counters are in /metrics. */
+  readonly caps: HostCaps;
 
   constructor(
     private readonly deps: HostTrackerDeps,
@@ -95,13 +100,18 @@ export class HostTracker {
     this.idleMs = opts.idleTimeoutMs ?? 300_000;
     this.detachedMs = opts.detachedTimeoutMs ?? 60_000;
     this.maxAddresses = opts.maxAddresses ?? 16;
+    this.caps = new HostCaps(opts.caps);
     const sweep = opts.sweepIntervalMs ?? Math.min(30_000, Math.max(1000, Math.floor(Math.min(this.idleMs, this.detachedMs) / 10)));
     this.timer = deps.clock.setInterval(() => this.expire(), sweep);
     this.prober = deps.probe && new ArpProber({
       clock: deps.clock,
       send: deps.probe,
       owned: (ip) => this.ipOwner.has(ip),
-      candidates: () => [...this.byMacMap.values()].filter((h) => h.detached_at === null && h.ipv4.length === 0),
+      candidates: (limit) => {
+        const out: Host[] = [];
+        for (const h of this.byMacMap.values()) if (h.detached_at === null && h.ipv4.length === 0 && out.push(h) >= limit) break;
+        return out;
+      },
     }, opts.arpProbe);
     this.unsubscribe = [
       deps.events.on('link.up', (e) => {
@@ -179,6 +189,8 @@ export class HostTracker {
     if (client && s.assigned && this.claim(client, s.assigned.ip.includes(':') ? 'ipv6' : 'ipv4', s.assigned.ip) && client !== h) {
       this.deps.events.emit('host.updated', updatedData(client, 'address'));
     }
+    this.caps.touch(h.mac, dpid);
+    if (isNew) for (const mac of this.caps.overflow(dpid)) this.remove(this.byMacMap.get(mac)!);
     if (isNew) this.deps.events.emit('host.added', eventData(h));
     else if (from) this.deps.events.emit('host.moved', { ...eventData(h), from });
     else if (wasDetached) this.deps.events.emit('host.updated', updatedData(h, 'attached'));
@@ -251,6 +263,7 @@ export class HostTracker {
 
   private remove(h: Host): void {
     this.byMacMap.delete(h.mac);
+    this.caps.forget(h.mac);
     this.unindex(h);
     for (const ip of [...h.ipv4, ...h.ipv6]) if (this.ipOwner.get(ip) === h.mac) this.ipOwner.delete(ip);
     this.deps.events.emit('host.removed', eventData(h));

@@ -15,6 +15,10 @@ import type { DescReply } from '../multipart/desc.js';
 import type { ControllerRole } from '../messages/role.js';
 import { ChannelClosedError, OfpErrorReply, RequestTimeoutError } from './errors.js';
 import { realTimers, type Timers } from './timers.js';
+import { RateLimitedWarn, WarnSummariser } from './rate-limited-warn.js';
+
+const OFPT_PACKET_IN = 10;
+
 
 /** The pino subset the channel logs through (src/openflow stays free of our other layers). */
 export interface ChannelLog {
@@ -123,7 +127,13 @@ export class SwitchConnection extends EventEmitter {
   private handshakeTimer: unknown;
   private frameTimer: unknown;
   private tokenBucket: number;
+  /** Per-packet and per-frame warnings: one line, then one per interval with a count. */
+  private readonly dropWarn: RateLimitedWarn;
+  private readonly frameWarn: WarnSummariser;
   private tokenStamp: number;
+  /** The clock when the chunk being framed arrived. */
+  private rxNow: number;
+
   /** Writes are corked until the next tick; see send(). */
   private corked = false;
   private readonly uncork = (): void => {
@@ -142,6 +152,9 @@ export class SwitchConnection extends EventEmitter {
     this.lastRx = opts.timers.now();
     this.tokenBucket = opts.maxPacketInsPerSec;
     this.tokenStamp = this.lastRx;
+    this.rxNow = this.lastRx;
+    this.dropWarn = new RateLimitedWarn(opts.log, opts.timers, 10_000);
+    this.frameWarn = new WarnSummariser(opts.log, opts.timers, 10_000);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.close(`socket error: ${err.message}`));
@@ -280,10 +293,13 @@ export class SwitchConnection extends EventEmitter {
   }
 
   private onData(chunk: Buffer): void {
+    // One clock read per chunk, not per frame: in a storm a chunk holds hundreds of frames.
+    this.rxNow = this.opts.timers.now();
     const framesBefore = this.counters.rxMessages;
+    const droppedBefore = this.counters.droppedPacketIns;
     const partialBefore = this.framer.buffered > 0;
     try {
-      this.framer.push(chunk, (frame) => this.onFrame(frame));
+      this.framer.push(chunk, this.frameFn, this.skipFn);
     } catch (e) {
       // Only the framer's fatal length error lands here: the stream cannot be resynchronised.
       this.counters.rxErrors++;
@@ -291,6 +307,9 @@ export class SwitchConnection extends EventEmitter {
       return;
     }
     if (this.state === 'closed') return;
+    if (this.counters.droppedPacketIns !== droppedBefore) {
+      this.dropWarn.warn({ switch: this.label(), dropped: this.counters.droppedPacketIns, limitPerSec: this.opts.maxPacketInsPerSec }, 'packet-in rate limit reached; dropping');
+    }
     // The deadline runs from a frame's first byte; bytes of the same frame do not restart it (a drip would live forever).
     if (this.framer.buffered === 0) {
       this.clearFrameTimer();
@@ -312,11 +331,32 @@ export class SwitchConnection extends EventEmitter {
     this.frameTimer = undefined;
   }
 
+  private readonly frameFn = (frame: Buffer): void => this.onFrame(frame);
+  /** A packet-in over the budget, dropped before the framer makes a view of it (counted as received and dropped). */
+  private readonly skipFn = (type: number): boolean => {
+    if (type !== OFPT_PACKET_IN || this.state !== 'up') return false;
+    if (this.takePacketInToken()) {
+      this.prepaid = true;
+      return false;
+    }
+    this.lastRx = this.rxNow;
+    this.counters.rxMessages++;
+    return true;
+  };
+  /** The frame onFrame gets next is a packet-in whose token skipFn took. */
+  private prepaid = false;
+
   private onFrame(frame: Buffer): void {
     if (this.state === 'closed') return;
     // Only whole frames count as signs of life: bytes of a frame that never ends must not hold the keepalive off.
-    this.lastRx = this.opts.timers.now();
+    this.lastRx = this.rxNow;
     this.counters.rxMessages++;
+    // A packet-in over the budget is dropped before it is decoded: in a storm, decoding what is then thrown away
+    // was most of the cost. (ofp_header.type is byte 1; OFPT_PACKET_IN = 10.)
+    if (frame[1] === OFPT_PACKET_IN && this.state === 'up') {
+      if (this.prepaid) this.prepaid = false;
+      else if (!this.takePacketInToken()) return;
+    }
     const r = tryDecode(frame);
     if (!r.ok) {
       this.counters.rxErrors++;
@@ -327,13 +367,13 @@ export class SwitchConnection extends EventEmitter {
       this.onMessage(r.msg);
     } catch (e) {
       // A listener bug must not take the connection (or the process) down.
-      this.opts.log.warn({ switch: this.label(), err: (e as Error).stack ?? String(e) }, 'error while handling a message');
+      this.frameWarn.warn({ switch: this.label(), err: (e as Error).stack ?? String(e) }, 'error while handling a message');
     }
   }
 
   /** OF 1.3.5 §7.4.4: a malformed request is answered with OFPET_BAD_REQUEST carrying its first 64 bytes. */
   private answerBadFrame(frame: Buffer, err: CodecError): void {
-    this.opts.log.warn({ switch: this.label(), err: err.message }, 'undecodable message from switch');
+    this.frameWarn.warn({ switch: this.label(), err: err.message }, 'undecodable message from switch');
     if (err.kind === 'bad_version' && this.state === 'hello') return;
     const xid = frame.readUInt32BE(4);
     const data = Buffer.from(frame.subarray(0, 64));
@@ -353,9 +393,6 @@ export class SwitchConnection extends EventEmitter {
       case 'echo_request':
         this.send({ type: 'echo_reply', xid: msg.xid, data: msg.data });
         return;
-      case 'packet_in':
-        if (!this.takePacketInToken()) return;
-        break;
       default:
         break;
     }
@@ -382,14 +419,12 @@ export class SwitchConnection extends EventEmitter {
   }
 
   private takePacketInToken(): boolean {
-    const now = this.opts.timers.now();
+    const now = this.rxNow;
     const rate = this.opts.maxPacketInsPerSec;
     this.tokenBucket = Math.min(rate, this.tokenBucket + ((now - this.tokenStamp) * rate) / 1000);
     this.tokenStamp = now;
     if (this.tokenBucket < 1) {
-      if (this.counters.droppedPacketIns++ % 10000 === 0) {
-        this.opts.log.warn({ switch: this.label(), dropped: this.counters.droppedPacketIns }, 'packet-in rate limit reached; dropping');
-      }
+      this.counters.droppedPacketIns++;
       return false;
     }
     this.tokenBucket -= 1;
