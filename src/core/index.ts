@@ -110,7 +110,7 @@ export function createCore(o: CoreOptions): Core {
   }, { idleTimeoutMs: o.hostIdleMs, ...(o.hostDetachedMs !== undefined && { detachedTimeoutMs: o.hostDetachedMs }), ...(o.hostCaps && { caps: o.hostCaps }) });
   const stats = new StatsService({ switches, events, clock, intervalMs: o.statsIntervalMs, naming: flows, log: logSummaries.wrap(log.child({ svc: 'stats' })) });
 
-  const packetInMeter = new PacketInMeter({ switches, sendConfirmed: (d, m, owner) => flows.sendConfirmed(d, m, owner), log: log.child({ svc: 'meter' }) }, o.packetInMeter ?? 0);
+  const packetInMeter = new PacketInMeter({ switches, events, sendConfirmed: (d, m, owner) => flows.sendConfirmed(d, m, owner), log: log.child({ svc: 'meter' }) }, o.packetInMeter ?? 0);
   // LLDP must reach the controller on every switch, whichever apps run.
   const topologyFlows = flows.forOwner('topology');
   switches.onSwitchUp((sw) => {

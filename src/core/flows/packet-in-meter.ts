@@ -15,9 +15,12 @@ import { OfpErrorReply } from '../../openflow/channel/errors.js';
 import type { MeterFeaturesReply } from '../../openflow/multipart/meter-features.js';
 import type { MeterMod } from '../../openflow/messages/meter-mod.js';
 import type { SwitchRecord, SwitchRegistry } from '../switches.js';
+import type { EventBus } from '../events.js';
 
 export interface PacketInMeterDeps {
   readonly switches: SwitchRegistry;
+  /** In a cluster a switch is written by its master only: the meter goes on when this instance becomes master. */
+  readonly events?: Pick<EventBus, 'on'>;
   /** The flow service's confirmed send (one barrier; a refusal rejects with OfpErrorReply). */
   sendConfirmed(dpid: bigint, msgs: readonly Omit<MeterMod, 'xid'>[], owner: string): Promise<void>;
   readonly log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; debug(obj: object, msg: string): void };
@@ -42,7 +45,22 @@ export class PacketInMeter {
     private readonly deps: PacketInMeterDeps,
     readonly rate: number,
   ) {
-    this.off = rate > 0 ? deps.switches.onSwitchUp((sw) => void this.install(sw)) : () => {};
+    if (rate <= 0) {
+      this.off = () => {};
+      return;
+    }
+    const offUp = deps.switches.onSwitchUp((sw) => {
+      if (deps.switches.writable(sw.dpid)) void this.install(sw);
+    });
+    const offRole =
+      deps.events?.on('cluster.role', (e) => {
+        const sw = e.data.role === 'master' ? deps.switches.get(BigInt('0x' + e.data.dpid)) : undefined;
+        if (sw !== undefined) void this.install(sw);
+      }) ?? (() => {});
+    this.off = () => {
+      offUp();
+      offRole();
+    };
   }
 
   stop(): void {
