@@ -188,7 +188,7 @@ t.test('three instances, one Mininet network: one master per switch, kill -9 eac
     // The instances' view, polled over REST: a late witness (the failover itself is timed from the switch's
     // role_reply in the capture, below).
     const ovsShowsMs = Date.now() - t0;
-    // The survivors' own account of the takeover, relative to the kill (for docs/cluster-roles.md).
+    // The survivors' own account of the takeover, relative to the kill (for docs/cluster.md).
     const timeline = alive.flatMap((n) => inst.get(n)!.proc.lines
       .filter((l) => typeof l.time === 'number' && (l.time as number) >= t0 && /elected|took the switch|role request refused|handed|lease|etcd/.test(l.msg ?? ''))
       .map((l) => `${n} +${(l.time as number) - t0}ms ${l.msg}${l.switch ? ` ${String(l.switch)}` : ''}${l.ms !== undefined ? ` (reconcile ${String(l.ms)} ms)` : ''}`));
