@@ -9,6 +9,7 @@ const dash = process.argv.indexOf('--');
 const args = dash >= 0 ? process.argv.slice(dash + 1) : [];
 const report = await runStorm({
   macs: Number(process.env.STORM_MACS ?? 65536),
+  ...(process.env.STORM_RATE ? { rate: Number(process.env.STORM_RATE) } : {}),
   stormMs: Number(process.env.STORM_SECONDS ?? 30) * 1000,
   restMs: Number(process.env.STORM_REST_SECONDS ?? 60) * 1000,
   args,

@@ -19,6 +19,8 @@ const REPO = ((): string => {
 
 export interface StormRunOptions {
   readonly macs: number;
+  /** Offered packet-ins/s; absent: as fast as a worker thread writes. */
+  readonly rate?: number;
   readonly stormMs: number;
   /** Quiet time after the storm before RSS is read again (the minute; shorter in CI). */
   readonly restMs: number;
@@ -127,7 +129,7 @@ export async function runStorm(o: StormRunOptions): Promise<StormReport> {
     const base = rest.replace(/\/$/, '');
     // The worker runs the compiled JavaScript in dist/ (the bin above has just built it if it was stale).
     const workerFile = join(REPO, 'dist', 'bench', 'lib', 'storm-worker.js');
-    const worker = new Worker(workerFile, { workerData: { port: openflow.port, macs: o.macs, dpid: '0x5701' } });
+    const worker = new Worker(workerFile, { workerData: { port: openflow.port, macs: o.macs, dpid: '0x5701', rate: o.rate } });
     const next = (kind: string): Promise<{ kind: string; sent?: number }> =>
       new Promise((resolve, reject) => {
         const on = (m: { kind: string; sent?: number }): void => {
