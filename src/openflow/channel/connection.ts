@@ -15,6 +15,7 @@ import type { DescReply } from '../multipart/desc.js';
 import type { ControllerRole } from '../messages/role.js';
 import { ChannelClosedError, OfpErrorReply, RequestTimeoutError } from './errors.js';
 import { realTimers, type Timers } from './timers.js';
+import { RateLimitedWarn } from './rate-limited-warn.js';
 
 /** The pino subset the channel logs through (src/openflow stays free of our other layers). */
 export interface ChannelLog {
@@ -117,6 +118,8 @@ export class SwitchConnection extends EventEmitter {
   private readonly framer = new Framer();
   private readonly writer = new Writer(4096);
   private readonly pending = new Map<number, Pending>();
+  /** A peer decides how many bad frames it sends: one line, then one per 10 s with the count (rxErrors has them all). */
+  private readonly badFrameWarn: RateLimitedWarn;
   private nextXid = 1;
   private lastRx: number;
   private keepalive: unknown;
@@ -140,6 +143,7 @@ export class SwitchConnection extends EventEmitter {
     this.peerAddress = socket.remoteAddress ?? '?';
     this.verifiedCert = socket instanceof TLSSocket && socket.authorized ? certSubject(socket) : undefined;
     this.lastRx = opts.timers.now();
+    this.badFrameWarn = new RateLimitedWarn(opts.log, opts.timers, 10_000);
     this.tokenBucket = opts.maxPacketInsPerSec;
     this.tokenStamp = this.lastRx;
     socket.setNoDelay(true);
@@ -333,7 +337,7 @@ export class SwitchConnection extends EventEmitter {
 
   /** OF 1.3.5 §7.4.4: a malformed request is answered with OFPET_BAD_REQUEST carrying its first 64 bytes. */
   private answerBadFrame(frame: Buffer, err: CodecError): void {
-    this.opts.log.warn({ switch: this.label(), err: err.message }, 'undecodable message from switch');
+    this.badFrameWarn.warn({ switch: this.label(), err: err.message }, 'undecodable message from switch');
     if (err.kind === 'bad_version' && this.state === 'hello') return;
     const xid = frame.readUInt32BE(4);
     const data = Buffer.from(frame.subarray(0, 64));

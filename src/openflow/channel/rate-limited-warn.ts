@@ -1,4 +1,3 @@
-import type { ChannelLog } from './connection.js';
 import type { Timers } from './timers.js';
 
 /**
@@ -11,7 +10,7 @@ export class RateLimitedWarn {
   private suppressed = 0;
 
   constructor(
-    private readonly log: Pick<ChannelLog, 'warn'>,
+    private readonly log: { warn(obj: object, msg: string): void },
     private readonly timers: Pick<Timers, 'now'>,
     private readonly intervalMs: number,
   ) {}
