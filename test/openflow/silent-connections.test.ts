@@ -16,7 +16,8 @@ import { pollUntil } from '../helpers/ovs.js';
 
 const N = Number(process.env.SY_SILENT ?? 2000);
 const CAP = 256;
-const HANDSHAKE_MS = 3000;
+// Long enough that a refusal (at accept) and a deadline close cannot be confused even when the machine is loaded.
+const HANDSHAKE_MS = 6000;
 
 async function rss(rest: string): Promise<number> {
   const text = await (await fetch(rest.replace(/\/api\/v1$/, '') + '/metrics')).text();
@@ -73,7 +74,7 @@ t.test(`${N} silent connections at once against a cap of ${CAP}`, async (t) => {
   const lateIn = performance.now() - lateStarted;
 
   const refused = await pollUntil(`${N - CAP} refused`, () => {
-    const r = silent.filter((s) => s.closedAt !== undefined && s.closedAt - s.connectedAt < HANDSHAKE_MS / 2);
+    const r = silent.filter((s) => s.closedAt !== undefined && s.closedAt - s.startedAt < HANDSHAKE_MS - 1000);
     return r.length >= N - CAP ? r : undefined;
   }, 20_000);
   const refusedIn = Math.max(...refused.map((s) => s.closedAt! - s.connectedAt));
@@ -94,7 +95,7 @@ t.test(`${N} silent connections at once against a cap of ${CAP}`, async (t) => {
   t.equal(refused.length, N - CAP, `the other ${N - CAP} were refused at once (at most ${refusedIn.toFixed(0)} ms after connecting; deadline ${HANDSHAKE_MS} ms)`);
   t.ok(heldFor.every((ms) => ms >= HANDSHAKE_MS - 50 && ms < HANDSHAKE_MS * 3), 'the held ones were closed by the handshake deadline');
   t.ok(counted >= N - CAP, `and counted in /metrics (${counted})`);
-  t.ok(lateIn < HANDSHAKE_MS + 5000, 'a switch connecting during the flood got in once the deadline freed slots');
+  t.ok(lateIn < HANDSHAKE_MS + 8000, 'a switch connecting during the flood got in once the deadline freed slots');
   up.send({ type: 'echo_request', xid: 9, data: Buffer.alloc(0) });
   await up.waitFor((m) => m.type === 'echo_reply' && m.xid === 9);
   t.notOk(upClosed, 'the switch that was up stayed up');
