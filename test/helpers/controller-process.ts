@@ -11,6 +11,8 @@ export interface ControllerProcess {
   readonly ofPort: number;
   /** Every pino line it wrote to stdout, parsed. */
   readonly lines: { msg?: string; [k: string]: unknown }[];
+  /** The inspector's WebSocket URL, when started with `inspect: true`. */
+  readonly inspectorUrl: string | undefined;
   kill9(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -19,9 +21,10 @@ export interface ControllerProcess {
  * Start `bin/switchyard.js start ARGS` (free ports unless ARGS say otherwise) and resolve once it logs
  * that it runs. The bin builds dist/ first when it is older than src/ (the test command builds it anyway).
  */
-export async function spawnController(args: readonly string[], timeoutMs = 180_000): Promise<ControllerProcess> {
+export async function spawnController(args: readonly string[], timeoutMs = 180_000, opts: { inspect?: boolean } = {}): Promise<ControllerProcess> {
   const entry = join(REPO_ROOT, 'bin', 'switchyard.js');
-  const child = spawn(process.execPath, [entry, 'start', '--of-port', '0', '--of-address', '127.0.0.1', '--http-port', '0', ...args], {
+  // The inspector lets a test run a full GC in the child before reading its heap (test/helpers/child-heap.ts).
+  const child = spawn(process.execPath, [...(opts.inspect ? ['--inspect=127.0.0.1:0'] : []), entry, 'start', '--of-port', '0', '--of-address', '127.0.0.1', '--http-port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: { msg?: string; [k: string]: unknown }[] = [];
@@ -51,6 +54,7 @@ export async function spawnController(args: readonly string[], timeoutMs = 180_0
   const exited = once(child, 'exit');
   return {
     child, lines, rest: r.rest, ofPort: r.openflow.port,
+    inspectorUrl: /Debugger listening on (ws:\/\/\S+)/.exec(err)?.[1],
     async kill9() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mininetAvailable } from '../helpers/mininet.js';
-import { must, REPO_ROOT, run } from '../helpers/ovs.js';
+import { missingTool, must, REPO_ROOT, run } from '../helpers/ovs.js';
 
 const LABS_DIR = `${REPO_ROOT}mininet/labs`;
 const labs = readdirSync(LABS_DIR, { withFileTypes: true })
@@ -16,7 +16,8 @@ const labs = readdirSync(LABS_DIR, { withFileTypes: true })
   .sort();
 
 const avail = await mininetAvailable();
-const skip = avail === true ? false : avail.unavailable;
+// As root a missing Mininet or OVS is a failure (missingTool throws), not a skip.
+const skip = missingTool(avail);
 const tshark = await run('tshark', ['--version']);
 
 t.test('the labs are there', async (t) => {

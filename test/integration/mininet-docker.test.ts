@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startController, ofPort } from '../helpers/controller.js';
 import { mininetAvailable, MININET_PYTHON } from '../helpers/mininet.js';
-import { must, REPO_ROOT, run } from '../helpers/ovs.js';
+import { missingTool, must, REPO_ROOT, run } from '../helpers/ovs.js';
 
 const exec = promisify(execFile);
 const PREFIX = `lbk${process.pid % 100}`;
@@ -31,7 +31,8 @@ async function leftovers(): Promise<{ containers: string[]; bridges: string[]; l
 }
 
 const avail = await mininetAvailable();
-const skip = avail === true ? false : avail.unavailable;
+// As root a missing Mininet or OVS is a failure (missingTool throws), not a skip.
+const skip = missingTool(avail);
 
 t.test('containernet example: d1 pings d2 and iperf3 gets ~1 Mbit/s through Switchyard; nothing left behind', { skip, timeout: 240_000 }, async (t) => {
   // As root a missing Docker is a failure, not a skip: this starts the engine and the image, or throws.

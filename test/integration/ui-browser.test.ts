@@ -8,13 +8,14 @@ import t from 'tap';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { mininetAvailable, startMininet } from '../helpers/mininet.js';
-import { pollUntil, REPO_ROOT } from '../helpers/ovs.js';
+import { missingTool, pollUntil, REPO_ROOT } from '../helpers/ovs.js';
 import { linkSet, ofPort, startController, switchesUp } from '../helpers/controller.js';
 import { browserAvailable, buildUi, clickNode, mapCounts, openBrowser, waitInPage } from '../ui/browser.js';
 
 const mn = await mininetAvailable();
 const br = browserAvailable();
-const skip = mn !== true ? mn.unavailable : br !== true && !br.fail ? br.unavailable : false;
+// As root a missing Mininet or OVS is a failure (missingTool throws), and so is a missing browser (br.fail).
+const skip = missingTool(mn) || (br !== true && !br.fail ? br.unavailable : false);
 const ARTIFACTS = join(REPO_ROOT, '.tap', 'artifacts');
 const DOC_SHOTS = process.env.SY_UI_DOC_SHOTS === '1';
 

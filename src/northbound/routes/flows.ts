@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { FlowStats } from '../../openflow/multipart/flow-stats.js';
 import type { StaticFlowMod } from '../../core/static/static-store.js';
+import { requestSelects } from '../../core/static/flow-filter.js';
 import type { SwitchRecord } from '../../core/switches.js';
 import type { RouteModule } from './route.js';
 import { requireSwitch, type ApiContext } from '../context.js';
@@ -158,7 +159,9 @@ export const flowRoutes: RouteModule = (app, ctx) => {
     const match = hasBody ? (body.match === undefined ? undefined : matchFromJson(body.match)) : matchFromQuery(req.query);
     const fm = flowDeleteFromJson(sel, match);
     if (owner !== undefined) return deleteOwned(ctx, sw, fm, owner);
-    if (fm.command === 'delete_strict' && (await selectedFlows(sw, fm)).length === 0) {
+    // A stored flow the switch does not hold (yet: a reconcile after a restart re-installs it) is still deleted:
+    // answering 404 and keeping it would bring back a flow its owner deleted.
+    if (fm.command === 'delete_strict' && !ctx.store.flows(sw.dpid).some((f) => requestSelects(fm, f)) && (await selectedFlows(sw, fm)).length === 0) {
       throw new ApiError(404, 'flow_not_found', `no flow with priority ${fm.priority} and exactly this match (and cookie) in table ${String(fm.table_id)}; nothing was deleted`);
     }
     const storedBefore = ctx.store.flows(sw.dpid).length;

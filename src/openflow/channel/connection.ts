@@ -127,7 +127,7 @@ export class SwitchConnection extends EventEmitter {
   private handshakeTimer: unknown;
   private frameTimer: unknown;
   private tokenBucket: number;
-  /** Per-packet and per-frame warnings: one line, then one per interval with a count. */
+  /** Per-packet and per-frame warnings (a peer decides how many bad frames it sends): one line, then one per interval with a count; rxErrors has them all. */
   private readonly dropWarn: RateLimitedWarn;
   private readonly frameWarn: WarnSummariser;
   private tokenStamp: number;

@@ -132,7 +132,9 @@ export class OpenFlowServer extends EventEmitter {
     }
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
-      this.server!.listen(this.opts.port, this.opts.host, () => {
+      // Node's default backlog (511) overflows when a few thousand switches (or an attacker) connect at once: SYNs are
+      // dropped and retried seconds later, before the cap in accept() can refuse anything. The kernel caps it at somaxconn.
+      this.server!.listen({ port: this.opts.port, host: this.opts.host, backlog: LISTEN_BACKLOG }, () => {
         this.server!.off('error', reject);
         resolve();
       });
@@ -245,6 +247,8 @@ export class OpenFlowServer extends EventEmitter {
     conn.close(`datapath id ${conn.info?.id ?? '?'} is already connected and ${why}`);
   }
 }
+
+const LISTEN_BACKLOG = 4096;
 
 const peerKey = (s: net.Socket): string => `${s.remoteAddress}:${s.remotePort}`;
 

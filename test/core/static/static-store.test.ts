@@ -208,6 +208,26 @@ t.test('the old JSON-lines journal is imported once, re-keyed, a torn last line 
   t.same((await open(dir, false)).store.flows(1n), [], 'and it stays deleted after a restart');
 });
 
+t.test('a torn journal record is reported, and the acknowledged record the old journal appended onto it is kept', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-static-'));
+  const flow = (priority: number, port: number) => ({ type: 'flow_mod', cookie: '0', cookie_mask: '0', table_id: 0, command: 'add', idle_timeout: 0, hard_timeout: 0, priority, buffer_id: 'no_buffer', out_port: 'any', out_group: 'any', flags: [], match: [{ field: 'in_port', value: port }], instructions: [] });
+  const rec = (key: string, msg: object) => JSON.stringify({ op: 'put', kind: 'flow', dpid: '0000000000000001', key, msg });
+  const whole = rec('a', flow(5, 1));
+  // What the old journal did: a crash cut a record (no newline), then the next acknowledged add was appended onto that line.
+  writeFileSync(join(dir, 'static.jsonl'), whole + '\n' + rec('b', flow(6, 2)).slice(0, 40) + rec('c', flow(7, 3)) + '\n' + rec('d', flow(8, 4)).slice(0, 25));
+  const warned: { obj: Record<string, unknown>; msg: string }[] = [];
+  const h = harness();
+  const flows = new FlowService({ switches: h.switches, events: h.events, clock: h.clock, tables: PIPELINE });
+  const state: StateStore = new LmdbStore(join(dir, 'state'));
+  await state.open();
+  t.teardown(() => state.close());
+  const store = new StaticStore({ flows, kv: state.namespace('api'), log: { info: () => {}, warn: (obj, msg) => warned.push({ obj: obj as Record<string, unknown>, msg }) }, legacyJournal: join(dir, 'static.jsonl') });
+  await store.open();
+  t.same(store.flows(1n).map((f) => f.priority).sort(), [5, 7], 'the whole record and the one written after the torn fragment; the torn ones are not invented');
+  t.same(warned.map((w) => [w.obj.line, w.obj.kept]), [[2, true], [3, false]], 'both torn records are reported with their line');
+  t.match(warned[1]!.msg, /ends in a torn record/);
+});
+
 const stats = (f: StaticFlowMod): FlowStats => ({
   table_id: f.table_id as number, duration_sec: 5, duration_nsec: 0, priority: f.priority, idle_timeout: f.idle_timeout, hard_timeout: f.hard_timeout,
   flags: f.flags, cookie: f.cookie, packet_count: 9n, byte_count: 99n, match: f.match, instructions: f.instructions,
