@@ -22,8 +22,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const OUT = 'dist-test';
-/** What the tests import: the sources, the web view's modules, the tests and their helpers, the Mininet client. */
-const SOURCE_DIRS = ['src', 'ui', 'test', 'mininet'];
+/** What the tests import: the sources, the web view's modules, the tests and their helpers, the Mininet client, the benchmarks' generators. */
+const SOURCE_DIRS = ['src', 'ui', 'test', 'mininet', 'bench'];
 
 function tsFiles(dir, out = []) {
   let entries;
