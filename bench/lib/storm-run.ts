@@ -29,6 +29,13 @@ export interface StormRunOptions {
   readonly args?: readonly string[];
   /** Sample /metrics and RSS this often while the storm runs. */
   readonly sampleMs?: number;
+  /**
+   * A full GC in the controller through its inspector (the child then runs
+   * with --inspect on loopback), returning its memory: before and after are
+   * then read after a GC, so garbage not yet collected does not count as
+   * memory kept.
+   */
+  readonly afterGc?: (inspectorUrl: string) => Promise<{ heapUsed: number; rss: number }>;
 }
 
 export interface Phase {
@@ -44,6 +51,8 @@ export interface StormReport {
   readonly processedPerSec: number;
   readonly rest: { readonly before: Phase; readonly during: Phase; readonly after: Phase };
   readonly rssMb: { readonly before: number; readonly peak: number; readonly after: number };
+  /** Heap used after a full GC, before and after (only with `afterGc`). */
+  readonly heapAfterGcMb?: { readonly before: number; readonly after: number };
   /** Largest values seen in /metrics while it ran, and the final ones. */
   readonly peak: Readonly<Record<string, number>>;
   readonly final: Readonly<Record<string, number>>;
@@ -96,12 +105,17 @@ export const WATCHED = [
 ] as const;
 
 export async function runStorm(o: StormRunOptions): Promise<StormReport> {
-  const child = spawn(process.execPath, [...(process.env.STORM_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), join(REPO, 'bin', 'switchyard.js'), 'start', '--of-port', '0', '--of-address', '127.0.0.1', '--http-port', '0', '--apps', 'l2-switch', '--log-format', 'json', '--state-dir', `/tmp/storm-${process.pid}-${Date.now()}`, ...(o.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(process.env.STORM_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...(o.afterGc ? ['--inspect=127.0.0.1:0'] : []), join(REPO, 'bin', 'switchyard.js'), 'start', '--of-port', '0', '--of-address', '127.0.0.1', '--http-port', '0', '--apps', 'l2-switch', '--log-format', 'json', '--state-dir', `/tmp/storm-${process.pid}-${Date.now()}`, ...(o.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   const logByMsg: Record<string, number> = {};
   let logLines = 0;
   let buf = '';
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()).length > 20000 && (stderr = stderr.slice(-10000)));
+  let inspector: string | undefined;
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    inspector ??= /Debugger listening on (ws:\/\/\S+)/.exec(stderr)?.[1];
+    if (stderr.length > 20000) stderr = stderr.slice(-10000);
+  });
   const ready = new Promise<{ rest: string; openflow: { port: number } }>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
@@ -152,8 +166,9 @@ export async function runStorm(o: StormRunOptions): Promise<StormReport> {
     const pid = child.pid!;
     const baselineEnd = performance.now() + (o.baselineMs ?? 3000);
     const before = await probe(url, () => performance.now() > baselineEnd);
-    global.gc?.();
-    const rssBefore = rssMb(pid);
+    if (o.afterGc && inspector === undefined) throw new Error(`no inspector URL from the controller: ${stderr.slice(-500)}`);
+    const gcBefore = o.afterGc ? await o.afterGc(inspector!) : undefined;
+    const rssBefore = gcBefore ? gcBefore.rss / 2 ** 20 : rssMb(pid);
     const m0 = await metrics();
 
     worker.postMessage({ kind: 'start' });
@@ -184,7 +199,8 @@ export async function runStorm(o: StormRunOptions): Promise<StormReport> {
     const m1 = await metrics();
     const restEnd = performance.now() + o.restMs;
     const after = await probe(url, () => performance.now() > restEnd);
-    const rssAfter = rssMb(pid);
+    const gcAfter = o.afterGc ? await o.afterGc(inspector!) : undefined;
+    const rssAfter = gcAfter ? gcAfter.rss / 2 ** 20 : rssMb(pid);
     const final = await metrics();
     const finalRec: Record<string, number> = {};
     for (const k of WATCHED) finalRec[k] = final.get(k) ?? 0;
@@ -196,6 +212,7 @@ export async function runStorm(o: StormRunOptions): Promise<StormReport> {
       processedPerSec: Math.round(((m1.get('switchyard_packet_ins_total') ?? 0) - (m0.get('switchyard_packet_ins_total') ?? 0)) / elapsed),
       rest: { before: phase(before), during: phase(during), after: phase(after) },
       rssMb: { before: rssBefore, peak: peakRss, after: rssAfter },
+      ...(gcBefore && gcAfter ? { heapAfterGcMb: { before: gcBefore.heapUsed / 2 ** 20, after: gcAfter.heapUsed / 2 ** 20 } } : {}),
       peak, final: finalRec, logLines, logByMsg,
     };
   } finally {
