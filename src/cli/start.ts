@@ -4,6 +4,9 @@ import { createController } from '../controller.js';
 import { BUILTIN_APPS } from '../apps/index.js';
 import { describeExposure } from './exposure.js';
 
+/** How long a SIGINT/SIGTERM waits for the controller to stop cleanly. */
+const STOP_DEADLINE_MS = 15_000;
+
 /** `switchyard start`: the controller in the foreground until SIGINT/SIGTERM. */
 export async function start(args: readonly string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
@@ -45,10 +48,24 @@ export async function start(args: readonly string[]): Promise<number> {
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       log.info({ signal }, 'shutting down');
-      controller.stop().then(resolve, (e: unknown) => {
-        log.error({ err: String(e) }, 'error while stopping');
-        resolve();
-      });
+      // A stop step waiting on a peer that never answers must not keep the process alive for ever.
+      const late = setTimeout(() => {
+        log.error({ afterMs: STOP_DEADLINE_MS }, 'stopping did not finish in time; exiting anyway');
+        // What it waits on still holds the event loop: leave now.
+        process.exit(1);
+      }, STOP_DEADLINE_MS);
+      late.unref();
+      controller.stop().then(
+        () => {
+          clearTimeout(late);
+          resolve();
+        },
+        (e: unknown) => {
+          clearTimeout(late);
+          log.error({ err: String(e) }, 'error while stopping');
+          resolve();
+        },
+      );
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));

@@ -61,7 +61,10 @@ export async function spawnController(args: readonly string[], timeoutMs = 180_0
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      // A controller that does not stop within its own deadline (15 s) is killed, so a teardown never hangs on it.
+      const late = setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'), 20_000);
       await exited;
+      clearTimeout(late);
     },
   };
 }

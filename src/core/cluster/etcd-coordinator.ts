@@ -12,6 +12,10 @@ import { ExponentialBackoff, noop } from 'cockatiel';
 import { Etcd3, type IKeyValue, type IOptions, type Lease, type Watcher } from 'etcd3';
 import type { ClusterMember, Coordinator, MasterRecord } from './coordinator.js';
 import { placeMasters } from './placement.js';
+import { settleWithin } from '../store/settle-within.js';
+
+/** How long stopping waits for each etcd call (watch cancel, lease revoke). */
+const STOP_STEP_MS = 2000;
 
 export interface CoordinatorLog {
   info(obj: object, msg: string): void;
@@ -110,9 +114,10 @@ export class EtcdCoordinator implements Coordinator {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.watcher?.cancel().catch(() => {});
-    // Revoking deletes every key of ours at once: the others take over without waiting for the TTL.
-    await this.lease?.revoke().catch(() => {});
+    await settleWithin(this.watcher?.cancel(), STOP_STEP_MS);
+    // Revoking deletes every key of ours at once: the others take over without waiting for the TTL
+    // (or, if etcd does not answer in time, once the TTL runs out).
+    await settleWithin(this.lease?.revoke(), STOP_STEP_MS);
     this.client.close();
   }
 

@@ -3,6 +3,7 @@ import { ExponentialBackoff, handleWhen, retry, type IBackoff } from 'cockatiel'
 import { Mirror } from './mirror.js';
 import { checkName, StoreUnavailableError, type JsonValue, type KvStore, type StateStore, type StoreChange, type StoreEntry, type StoreOp } from './types.js';
 import { Watchers } from './watchers.js';
+import { settleWithin } from './settle-within.js';
 
 export interface EtcdStoreLog {
   info(obj: object, msg: string): void;
@@ -124,7 +125,7 @@ export class EtcdStore implements StateStore {
     const c = this.client;
     this.watcher = undefined;
     this.client = undefined;
-    await w?.cancel().catch(() => {});
+    await settleWithin(w?.cancel(), 2000);
     c?.close();
   }
 
