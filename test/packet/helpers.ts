@@ -25,15 +25,8 @@ export function captureBytes(match: (f: CapturedFrame) => boolean): Buffer {
   return Buffer.from(f.hex, 'hex');
 }
 
-/** mulberry32: deterministic, so a failing seed can be replayed with PACKET_FUZZ_SEED. */
-export function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: deterministic, so a failing seed can be replayed with PACKET_FUZZ_SEED (the one the frame mutator uses). */
+export { rng } from '../helpers/mutate.js';
 
 /** Equal bytes, or a message naming the first difference. */
 export function bytesDiff(actual: Uint8Array, expected: Uint8Array): string | undefined {
